@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ConfigError } from './config.ts';
+import { registerMigrate } from './commands/migrate.ts';
+
+/** The `azure-user-sync` command line. Each command lives in src/commands/. */
+export function buildProgram(): Command {
+  const program = new Command('azure-user-sync')
+    .description('Keeps a workforce platform directory in step with Microsoft Entra ID')
+    .showHelpAfterError();
+  registerMigrate(program);
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (err) {
+    // Expected failures (bad configuration, bad arguments) print one readable line.
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`azure-user-sync: ${message}`);
+    process.exitCode = err instanceof ConfigError ? 2 : 1;
+  }
+}
+
+await main();

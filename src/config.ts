@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+/**
+ * The process configuration, parsed once from the environment at the edge (cli.ts).
+ * Nothing else in the code base reads `process.env`: inner modules receive the parts
+ * of this object they need.
+ */
+export interface Config {
+  /** `sqlite:<path>` or `postgres://…`. */
+  databaseUrl: string;
+  database: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+  host: string;
+  port: number;
+  /** 32 raw bytes, or undefined when not set (allowed only for the SQLite default). */
+  encryptionKey: Buffer | undefined;
+  /** Login host override for every integration (emulator, proxies, tests). */
+  azureAuthorityHost: string | undefined;
+  /** Graph base URL override for every integration. */
+  graphEndpoint: string | undefined;
+  deactivatedRetentionDays: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Directory that holds the SQLite file and the generated key (derived from the SQLite path). */
+  dataDir: string;
+}
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/azure-user-sync.db';
+
+const urlish = z
+  .string()
+  .trim()
+  .refine((v) => /^https?:\/\/[^\s]+$/i.test(v), 'must be an http(s) URL');
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default(DEFAULT_DATABASE_URL)
+    .refine(
+      (v) => v.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(v),
+      'must start with sqlite: or postgres://',
+    ),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  ENCRYPTION_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .refine(
+      (v) => v === undefined || v === '' || Buffer.from(v, 'base64').length === 32,
+      'must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)',
+    ),
+  AZURE_AUTHORITY_HOST: urlish.optional(),
+  GRAPH_ENDPOINT: urlish.optional(),
+  DEACTIVATED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** A configuration problem, naming the environment variable at fault. */
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+}
+
+/** Parses the environment into a typed Config or throws a ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  const database = parseDatabaseUrl(e.DATABASE_URL);
+  if (database.kind === 'postgres' && !e.ENCRYPTION_KEY) {
+    throw new ConfigError(
+      'Invalid environment: ENCRYPTION_KEY: required with PostgreSQL (32 bytes, base64)',
+    );
+  }
+  return {
+    databaseUrl: e.DATABASE_URL,
+    database,
+    host: e.HOST,
+    port: e.PORT,
+    encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'base64') : undefined,
+    azureAuthorityHost: stripSlash(e.AZURE_AUTHORITY_HOST),
+    graphEndpoint: stripSlash(e.GRAPH_ENDPOINT),
+    deactivatedRetentionDays: e.DEACTIVATED_RETENTION_DAYS,
+    logLevel: e.LOG_LEVEL,
+    dataDir: database.kind === 'sqlite' ? dirnameOf(database.path) : './data',
+  };
+}
+
+function parseDatabaseUrl(url: string): Config['database'] {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    return { kind: 'sqlite', path: path === '' ? ':memory:' : path };
+  }
+  return { kind: 'postgres', url };
+}
+
+function dirnameOf(path: string): string {
+  if (path === ':memory:') return './data';
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '.' : path.slice(0, i);
+}
+
+function stripSlash(v: string | undefined): string | undefined {
+  return v === undefined ? undefined : v.replace(/\/+$/, '');
+}

@@ -1,0 +1,220 @@
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+
+/**
+ * Table types shared by SQLite and PostgreSQL. To keep one query layer for both dialects:
+ * - timestamps are ISO-8601 UTC strings (`2026-01-31T12:00:00.000Z`), which sort as text;
+ * - booleans are integers 0/1;
+ * - structured values are JSON text.
+ * Repositories convert rows to domain types explicitly.
+ */
+export interface Database {
+  organizations: OrganizationsTable;
+  admins: AdminsTable;
+  sessions: SessionsTable;
+  units: UnitsTable;
+  user_types: UserTypesTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  membership_user_types: MembershipUserTypesTable;
+  integrations: IntegrationsTable;
+  entra_users: EntraUsersTable;
+  sync_runs: SyncRunsTable;
+  run_changes: RunChangesTable;
+}
+
+/** The database handle or an open transaction: repository functions accept either. */
+export type Db = Kysely<Database> | Transaction<Database>;
+
+type Bool = number; // 0 | 1
+type Iso = string;
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  created_at: Iso;
+}
+
+export interface AdminsTable {
+  id: string;
+  org_id: string;
+  /** Lower-case; unique across the whole service because it is the login name. */
+  email: string;
+  password_hash: string;
+  created_at: Iso;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the bearer token, hex: the token itself is never stored. */
+  token_hash: string;
+  admin_id: string;
+  created_at: Iso;
+  expires_at: Iso;
+}
+
+export interface UnitsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  /** Trimmed, NFC-normalised, lower-cased name used for matching Entra values. */
+  name_key: string;
+  parent_id: string | null;
+  created_at: Iso;
+}
+
+export interface UserTypesTable {
+  id: string;
+  org_id: string;
+  name: string;
+  name_key: string;
+  created_at: Iso;
+}
+
+export type UserStatus = 'active' | 'deactivated';
+export type DeactivationReason = 'admin' | 'source-deleted' | 'source-disabled';
+
+export interface UsersTable {
+  id: string;
+  org_id: string;
+  first_name: string;
+  last_name: string;
+  /** Lower-case; unique per organisation. */
+  email: string;
+  status: UserStatus;
+  deactivated_at: Iso | null;
+  deactivation_reason: DeactivationReason | null;
+  purge_after: Iso | null;
+  source_integration_id: string | null;
+  source_external_id: string | null;
+  /**
+   * 1 when the user has at least one membership with a user type. Maintained in the same
+   * transaction as every membership change so "unassigned" is an indexed lookup.
+   */
+  assigned: Bool;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
+export interface MembershipsTable {
+  id: string;
+  user_id: string;
+  unit_id: string;
+  /** The integration that manages this membership, or null for a manual one. */
+  managed_by: string | null;
+  created_at: Iso;
+}
+
+export interface MembershipUserTypesTable {
+  membership_id: string;
+  user_type_id: string;
+}
+
+export type Cloud = 'global' | 'usgov' | 'usgovdod' | 'china';
+export type MatchField =
+  | 'jobTitle'
+  | 'companyName'
+  | 'department'
+  | 'streetAddress'
+  | 'state'
+  | 'country'
+  | 'officeLocation'
+  | 'city'
+  | 'postalCode';
+
+export interface IntegrationsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  application_id: string;
+  tenant_id: string;
+  /** AES-256-GCM envelope of the client secret (see integrations/secret-box.ts). */
+  secret_ciphertext: string | null;
+  secret_expires_at: string | null;
+  unit_field: MatchField;
+  user_type_field: MatchField;
+  enabled: Bool;
+  cloud: Cloud;
+  deactivate_disabled_users: Bool;
+  include_guests: Bool;
+  deletion_threshold: number;
+  sync_interval_minutes: number;
+  /** Graph deltaLink of the last fully applied round; null until the first full run. */
+  delta_link: string | null;
+  /** 1 when the next run must be full (new integration, changed tenant/app/fields, resync). */
+  full_sync_required: Bool;
+  /** Number of the last full round started; entra_users.seen_round compares against it. */
+  full_round: number;
+  next_run_at: Iso | null;
+  /** Consecutive runs failed on credentials; drives the back-off and "needs attention". */
+  credential_failures: number;
+  attention_message: string | null;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
+/** What the service last saw of each Entra user, per integration. */
+export interface EntraUsersTable {
+  integration_id: string;
+  external_id: string;
+  /** Lower-case email derived by the mapper, or null when none. */
+  email: string | null;
+  /** JSON of the Graph user as last seen (selected properties only). */
+  data: string;
+  /** 1 when Entra reported the user removed (soft or hard). */
+  removed: Bool;
+  removed_reason: string | null;
+  /** The full round in which this user was last seen (deletion detection in full runs). */
+  seen_round: number;
+  updated_at: Iso;
+}
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'held';
+export type RunMode = 'full' | 'incremental';
+export type RunTrigger = 'manual' | 'schedule' | 'cli' | 'api';
+
+export interface SyncRunsTable {
+  id: string;
+  integration_id: string;
+  org_id: string;
+  trigger: RunTrigger;
+  mode: RunMode;
+  dry_run: Bool;
+  status: RunStatus;
+  queued_at: Iso;
+  started_at: Iso | null;
+  finished_at: Iso | null;
+  /** Worker holding the run and when it last proved alive (crash recovery). */
+  worker_id: string | null;
+  heartbeat_at: Iso | null;
+  users_read: number;
+  pages: number;
+  created: number;
+  updated: number;
+  linked: number;
+  deactivated: number;
+  reactivated: number;
+  unchanged: number;
+  skipped: number;
+  unassigned: number;
+  /** Deactivations held back by the deletion guard. */
+  held_deletions: number;
+  /** JSON resume point (current link, round number) for a run picked up after a crash. */
+  checkpoint: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  /** Free-text notes for the run log (e.g. "delta expired, fell back to full"). */
+  notes: string | null;
+}
+
+export interface RunChangesTable {
+  seq: Generated<number>;
+  run_id: string;
+  external_id: string | null;
+  user_id: string | null;
+  /** create | update | link | relink | deactivate | reactivate | skip | membership | warning | held */
+  action: string;
+  /** Display label: the Entra user's name / UPN. */
+  subject: string;
+  /** JSON: {before, after} or {reason}. */
+  details: string;
+  created_at: ColumnType<Iso, Iso, never>;
+}
