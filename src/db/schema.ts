@@ -20,6 +20,7 @@ export interface Database {
   entra_users: EntraUsersTable;
   sync_runs: SyncRunsTable;
   run_changes: RunChangesTable;
+  run_seen: RunSeenTable;
 }
 
 /** The database handle or an open transaction: repository functions accept either. */
@@ -185,18 +186,18 @@ export interface SyncRunsTable {
   /** Worker holding the run and when it last proved alive (crash recovery). */
   worker_id: string | null;
   heartbeat_at: Iso | null;
-  users_read: number;
-  pages: number;
-  created: number;
-  updated: number;
-  linked: number;
-  deactivated: number;
-  reactivated: number;
-  unchanged: number;
-  skipped: number;
-  unassigned: number;
+  users_read: Generated<number>;
+  pages: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  linked: Generated<number>;
+  deactivated: Generated<number>;
+  reactivated: Generated<number>;
+  unchanged: Generated<number>;
+  skipped: Generated<number>;
+  unassigned: Generated<number>;
   /** Deactivations held back by the deletion guard. */
-  held_deletions: number;
+  held_deletions: Generated<number>;
   /** JSON resume point (current link, round number) for a run picked up after a crash. */
   checkpoint: string | null;
   error_code: string | null;
@@ -217,4 +218,13 @@ export interface RunChangesTable {
   /** JSON: {before, after} or {reason}. */
   details: string;
   created_at: ColumnType<Iso, Iso, never>;
+}
+
+/** Why a seen Entra user is out of scope; null when present and in scope. */
+export type SeenExclusion = 'guest' | 'disabled' | 'removed-changed' | 'removed-deleted';
+
+export interface RunSeenTable {
+  run_id: string;
+  external_id: string;
+  exclusion: SeenExclusion | null;
 }

@@ -238,6 +238,19 @@ export function initial(dialect: DialectKind) {
         db,
       );
 
+      // Entra object ids seen by a run in its current round, with why each is out of scope
+      // (null = present). Deletion detection joins against it instead of holding the
+      // directory in memory; rows are removed when the run ends.
+      await db.schema
+        .createTable('run_seen')
+        .addColumn('run_id', 'text', (c) =>
+          c.notNull().references('sync_runs.id').onDelete('cascade'),
+        )
+        .addColumn('external_id', 'text', (c) => c.notNull())
+        .addColumn('exclusion', 'text')
+        .addPrimaryKeyConstraint('run_seen_pk', ['run_id', 'external_id'])
+        .execute();
+
       await db.schema
         .createTable('run_changes')
         .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>

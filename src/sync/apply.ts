@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { addDays } from '../clock.ts';
+import { chunks } from '../db/chunks.ts';
+import type { Db, DeactivationReason, SeenExclusion } from '../db/schema.ts';
+import type { ManagedMembership, UserPlan } from './plan.ts';
+
+/** Everything apply needs besides the plans: who, when, and how to describe memberships. */
+export interface ApplyContext {
+  orgId: string;
+  integrationId: string;
+  runId: string;
+  now: Date;
+  /** Turns a membership into "Unit: Type, Type" for the change log. */
+  describe: (m: ManagedMembership | null) => string | null;
+}
+
+/** One row of the run's change log, before it is written. */
+export interface ChangeRow {
+  externalId: string | null;
+  userId: string | null;
+  action: string;
+  subject: string;
+  details: unknown;
+}
+
+/**
+ * Turns plans into change-log rows. Unchanged users are only counted, not logged: a run over a
+ * million unchanged users must not write a million log lines.
+ */
+export function changeRows(
+  plans: readonly UserPlan[],
+  ctx: ApplyContext,
+  newIds: ReadonlyMap<string, string>,
+): ChangeRow[] {
+  const rows: ChangeRow[] = [];
+  for (const p of plans) {
+    switch (p.kind) {
+      case 'skip':
+        rows.push({
+          externalId: p.externalId,
+          userId: null,
+          action: 'skip',
+          subject: p.label,
+          details: { reason: p.reason },
+        });
+        break;
+      case 'create':
+        rows.push({
+          externalId: p.externalId,
+          userId: newIds.get(p.externalId) ?? null,
+          action: 'create',
+          subject: p.label,
+          details: {
+            after: { ...p.user, membership: ctx.describe(p.membership) },
+            ...(p.notes.length ? { notes: p.notes } : {}),
+          },
+        });
+        break;
+      case 'change': {
+        const action = p.link ?? (p.reactivate ? 'reactivate' : 'update');
+        rows.push({
+          externalId: p.externalId,
+          userId: p.userId,
+          action,
+          subject: p.label,
+          details: {
+            changes: [
+              ...p.fields,
+              ...(p.membership
+                ? [
+                    {
+                      field: 'membership',
+                      before: ctx.describe(p.membership.before),
+                      after: ctx.describe(p.membership.after),
+                    },
+                  ]
+                : []),
+            ],
+            ...(p.link && p.reactivate ? { reactivated: true } : {}),
+            ...(p.warnings.length ? { warnings: p.warnings } : {}),
+            ...(p.notes.length ? { notes: p.notes } : {}),
+          },
+        });
+        break;
+      }
+      case 'unchanged':
+      case 'exclude':
+        break;
+    }
+  }
+  return rows;
+}
+
+/**
+ * Applies one page's plans to the directory. The caller owns the transaction, so a page is
+ * applied entirely or not at all; applying the same page again finds nothing to do.
+ * Returns the ids given to created users, by Entra object id.
+ */
+export async function applyPlans(
+  db: Db,
+  plans: readonly UserPlan[],
+  ctx: ApplyContext,
+): Promise<Map<string, string>> {
+  const now = ctx.now.toISOString();
+  const newIds = new Map<string, string>();
+  const creates = plans.filter((p) => p.kind === 'create');
+  if (creates.length) {
+    const users = creates.map((p) => {
+      const id = randomUUID();
+      newIds.set(p.externalId, id);
+      return {
+        id,
+        org_id: ctx.orgId,
+        first_name: p.user.firstName,
+        last_name: p.user.lastName,
+        email: p.user.email,
+        status: 'active' as const,
+        deactivated_at: null,
+        deactivation_reason: null,
+        purge_after: null,
+        source_integration_id: ctx.integrationId,
+        source_external_id: p.externalId,
+        assigned: p.membership ? 1 : 0,
+        created_at: now,
+        updated_at: now,
+      };
+    });
+    for (const batch of chunks(users, 200)) await db.insertInto('users').values(batch).execute();
+    await insertMemberships(
+      db,
+      creates.flatMap((p) =>
+        p.membership ? [{ userId: newIds.get(p.externalId) ?? '', m: p.membership }] : [],
+      ),
+      ctx.integrationId,
+      now,
+    );
+  }
+
+  const moved: { userId: string; m: ManagedMembership }[] = [];
+  const clearManaged: string[] = [];
+  for (const p of plans) {
+    if (p.kind !== 'change' && p.kind !== 'unchanged') continue;
+    if (p.kind === 'unchanged') continue;
+    const set: Record<string, unknown> = { updated_at: now, assigned: p.assigned ? 1 : 0 };
+    for (const f of p.fields) {
+      if (f.field === 'firstName') set.first_name = f.after;
+      if (f.field === 'lastName') set.last_name = f.after;
+      if (f.field === 'email') set.email = f.after;
+    }
+    if (p.link) {
+      set.source_integration_id = ctx.integrationId;
+      set.source_external_id = p.externalId;
+    }
+    if (p.reactivate) {
+      set.status = 'active';
+      set.deactivated_at = null;
+      set.deactivation_reason = null;
+      set.purge_after = null;
+    }
+    if (p.membership) {
+      clearManaged.push(p.userId);
+      if (p.membership.after) moved.push({ userId: p.userId, m: p.membership.after });
+    }
+    await db.updateTable('users').set(set).where('id', '=', p.userId).execute();
+  }
+  for (const ids of chunks(clearManaged, 500)) {
+    await db
+      .deleteFrom('memberships')
+      .where('user_id', 'in', ids)
+      .where('managed_by', '=', ctx.integrationId)
+      .execute();
+  }
+  await insertMemberships(db, moved, ctx.integrationId, now);
+  await insertChangeRows(db, ctx.runId, changeRows(plans, ctx, newIds), now);
+  return newIds;
+}
+
+async function insertMemberships(
+  db: Db,
+  items: readonly { userId: string; m: ManagedMembership }[],
+  integrationId: string,
+  now: string,
+): Promise<void> {
+  if (!items.length) return;
+  const rows = items.map((x) => ({
+    id: randomUUID(),
+    user_id: x.userId,
+    unit_id: x.m.unitId,
+    managed_by: integrationId,
+    created_at: now,
+  }));
+  for (const batch of chunks(rows, 200)) await db.insertInto('memberships').values(batch).execute();
+  const types = items.flatMap((x, i) =>
+    x.m.userTypeIds.map((t) => ({ membership_id: rows[i]?.id ?? '', user_type_id: t })),
+  );
+  for (const batch of chunks(types, 400))
+    await db.insertInto('membership_user_types').values(batch).execute();
+}
+
+export async function insertChangeRows(
+  db: Db,
+  runId: string,
+  rows: readonly ChangeRow[],
+  now: string,
+): Promise<void> {
+  const values = rows.map((r) => ({
+    run_id: runId,
+    external_id: r.externalId,
+    user_id: r.userId,
+    action: r.action,
+    subject: r.subject.slice(0, 300),
+    details: JSON.stringify(r.details),
+    created_at: now,
+  }));
+  for (const batch of chunks(values, 200))
+    await db.insertInto('run_changes').values(batch).execute();
+}
+
+/** One Entra entry of a page as the run records it. */
+export interface SeenEntry {
+  externalId: string;
+  email: string | null;
+  /** The Graph user as JSON, or null for a removal. */
+  data: string | null;
+  exclusion: SeenExclusion | null;
+}
+
+/**
+ * Marks the page's Entra users as seen by the run (deletion detection) and, unless it is a
+ * dry run, stores what the service now knows of each (SPEC §4.2 linking on create).
+ */
+export async function recordSeen(
+  db: Db,
+  runId: string,
+  integrationId: string,
+  entries: readonly SeenEntry[],
+  now: string,
+  dryRun: boolean,
+): Promise<void> {
+  // Last entry wins when Graph repeats a user within a page.
+  const last = new Map<string, SeenEntry>();
+  for (const e of entries) last.set(e.externalId, e);
+  const unique = [...last.values()];
+  for (const batch of chunks(unique, 300)) {
+    await db
+      .insertInto('run_seen')
+      .values(
+        batch.map((e) => ({ run_id: runId, external_id: e.externalId, exclusion: e.exclusion })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['run_id', 'external_id'])
+          .doUpdateSet((eb) => ({ exclusion: eb.ref('excluded.exclusion') })),
+      )
+      .execute();
+  }
+  if (dryRun) return;
+  for (const batch of chunks(unique, 200)) {
+    await db
+      .insertInto('entra_users')
+      .values(
+        batch.map((e) => ({
+          integration_id: integrationId,
+          external_id: e.externalId,
+          email: e.email,
+          data: e.data ?? '{}',
+          removed: e.data === null ? 1 : 0,
+          removed_reason: e.data === null ? e.exclusion : null,
+          seen_round: 0,
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['integration_id', 'external_id']).doUpdateSet((eb) => ({
+          // A removal keeps the last known data and email: a restore or a relink needs them.
+          email: eb.fn.coalesce(eb.ref('excluded.email'), eb.ref('entra_users.email')),
+          data: sql<string>`case when excluded.removed = 1 then entra_users.data else excluded.data end`,
+          removed: eb.ref('excluded.removed'),
+          removed_reason: eb.ref('excluded.removed_reason'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Deactivation fields for a user deactivated now (SPEC §4.4). */
+export function deactivationSet(reason: DeactivationReason, now: Date, retentionDays: number) {
+  return {
+    status: 'deactivated' as const,
+    deactivated_at: now.toISOString(),
+    deactivation_reason: reason,
+    purge_after: addDays(now, retentionDays).toISOString(),
+    updated_at: now.toISOString(),
+  };
+}

@@ -1,0 +1,151 @@
+import type { MatchField } from '../db/schema.ts';
+import { nameKey } from '../directory/name-key.ts';
+import { entraLabel, matchFieldValue, type EntraUser } from './entra-user.ts';
+
+/** The organisation's units and user types, indexed by normalised name (built once per run). */
+export interface DirectoryLookups {
+  /** name key → ids of every unit with that name (more than one = ambiguous). */
+  unitsByName: ReadonlyMap<string, readonly string[]>;
+  /** name key → user type id (names are unique per organisation). */
+  userTypesByName: ReadonlyMap<string, string>;
+}
+
+/** The integration settings the mapper needs. */
+export interface MappingSettings {
+  unitField: MatchField;
+  userTypeField: MatchField;
+  includeGuests: boolean;
+  deactivateDisabledUsers: boolean;
+}
+
+/** Why an Entra user is outside the synchronised population (its platform user is deactivated). */
+export type Exclusion = 'guest' | 'disabled';
+
+/** The platform user an Entra user should be, as far as Entra decides it. */
+export interface DesiredUser {
+  externalId: string;
+  label: string;
+  /** null when Entra has no usable value (the plan keeps the old one or skips). */
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  /** The managed membership, present only when a unit and at least one user type matched. */
+  membership: { unitId: string; userTypeIds: string[] } | null;
+  /** Out of scope (guest without "include guests", or disabled with the option on). */
+  exclusion: Exclusion | null;
+  /** Why the unit or some user types were ignored, for the run log. */
+  notes: string[];
+}
+
+/** Builds the lookups from the organisation's units and user types. */
+export function buildLookups(
+  units: readonly { id: string; name: string }[],
+  userTypes: readonly { id: string; name: string }[],
+): DirectoryLookups {
+  const unitsByName = new Map<string, string[]>();
+  for (const u of units) {
+    const key = nameKey(u.name);
+    const list = unitsByName.get(key);
+    if (list) list.push(u.id);
+    else unitsByName.set(key, [u.id]);
+  }
+  const userTypesByName = new Map<string, string>();
+  for (const t of userTypes) userTypesByName.set(nameKey(t.name), t.id);
+  return { unitsByName, userTypesByName };
+}
+
+/** SPEC §3: `mail`, else a UPN that is not a guest's `#EXT#` address; lower-cased. */
+export function emailOf(u: EntraUser): string | null {
+  const mail = cleanEmail(u.mail);
+  if (mail) return mail;
+  const upn = cleanEmail(u.userPrincipalName);
+  if (upn && !upn.includes('#ext#')) return upn;
+  return null;
+}
+
+function cleanEmail(v: string | null | undefined): string | null {
+  if (typeof v !== 'string') return null;
+  const e = v.trim().toLowerCase();
+  // A plausible address: one @, something on both sides, no spaces. Anything else would be
+  // refused by the directory, so treat it as missing and let the plan say why.
+  if (e.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(e)) return null;
+  return e;
+}
+
+function cleanName(v: string | null | undefined): string | null {
+  if (typeof v !== 'string') return null;
+  const n = v.normalize('NFC').trim();
+  // Graph caps names at 64; the cap here only protects the directory from hostile data.
+  return n === '' ? null : n.slice(0, 200);
+}
+
+/** Maps the unit field's value to one unit id, or explains why none. */
+export function matchUnit(
+  raw: string | null,
+  lookups: DirectoryLookups,
+): { unitId: string } | { note: string } | null {
+  if (raw === null || raw.trim() === '') return null;
+  const key = nameKey(raw);
+  const whole = lookups.unitsByName.get(key);
+  if (whole && whole.length === 1 && whole[0] !== undefined) return { unitId: whole[0] };
+  if (whole && whole.length > 1) {
+    return { note: `unit "${raw.trim()}" ignored: ${whole.length} units share that name` };
+  }
+  if (raw.includes(',')) {
+    return { note: `unit "${raw.trim()}" ignored: a comma states more than one unit` };
+  }
+  return { note: `unit "${raw.trim()}" ignored: no unit has that name` };
+}
+
+/** Splits the user type field on commas and keeps the parts that name a user type. */
+export function matchUserTypes(
+  raw: string | null,
+  lookups: DirectoryLookups,
+): { userTypeIds: string[]; unknown: string[] } {
+  const ids: string[] = [];
+  const unknown: string[] = [];
+  if (raw === null) return { userTypeIds: ids, unknown };
+  for (const part of raw.split(',')) {
+    const trimmed = part.trim();
+    if (trimmed === '') continue;
+    const id = lookups.userTypesByName.get(nameKey(trimmed));
+    if (id === undefined) unknown.push(trimmed);
+    else if (!ids.includes(id)) ids.push(id);
+  }
+  return { userTypeIds: ids, unknown };
+}
+
+/** SPEC §3: one Entra user + the organisation's units and user types → the desired user. */
+export function mapEntraUser(
+  u: EntraUser,
+  lookups: DirectoryLookups,
+  settings: MappingSettings,
+): DesiredUser {
+  const notes: string[] = [];
+  const unit = matchUnit(matchFieldValue(u, settings.unitField), lookups);
+  if (unit && 'note' in unit) notes.push(unit.note);
+  const types = matchUserTypes(matchFieldValue(u, settings.userTypeField), lookups);
+  if (types.unknown.length) {
+    notes.push(`user types ignored (no such user type): ${types.unknown.join(', ')}`);
+  }
+  const unitId = unit && 'unitId' in unit ? unit.unitId : null;
+  let membership: DesiredUser['membership'] = null;
+  if (unitId && types.userTypeIds.length) membership = { unitId, userTypeIds: types.userTypeIds };
+  else if (unitId) notes.push('no managed membership: no user type matched');
+  else if (types.userTypeIds.length) notes.push('no managed membership: no unit matched');
+
+  let exclusion: Exclusion | null = null;
+  if (!settings.includeGuests && u.userType?.toLowerCase() === 'guest') exclusion = 'guest';
+  else if (settings.deactivateDisabledUsers && u.accountEnabled === false) exclusion = 'disabled';
+
+  return {
+    externalId: u.id,
+    label: entraLabel(u),
+    firstName: cleanName(u.givenName),
+    lastName: cleanName(u.surname),
+    email: emailOf(u),
+    membership,
+    exclusion,
+    notes,
+  };
+}

@@ -1,0 +1,106 @@
+import type { Selectable } from 'kysely';
+import { chunks } from '../db/chunks.ts';
+import type { Db, UsersTable } from '../db/schema.ts';
+import type { CurrentUser, ManagedMembership, PageState } from './plan.ts';
+
+/**
+ * Loads, in a handful of set-based queries, the platform users one page of Entra users can
+ * touch: those linked to the page's object ids and those holding the page's emails.
+ */
+export async function loadPageState(
+  db: Db,
+  orgId: string,
+  integrationId: string,
+  externalIds: readonly string[],
+  emails: readonly string[],
+): Promise<PageState> {
+  const rows = new Map<string, Selectable<UsersTable>>();
+  for (const ids of chunks(externalIds, 500)) {
+    const found = await db
+      .selectFrom('users')
+      .selectAll()
+      .where('source_integration_id', '=', integrationId)
+      .where('source_external_id', 'in', ids)
+      .execute();
+    for (const r of found) rows.set(r.id, r);
+  }
+  for (const list of chunks([...new Set(emails)], 500)) {
+    const found = await db
+      .selectFrom('users')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('email', 'in', list)
+      .execute();
+    for (const r of found) rows.set(r.id, r);
+  }
+  const memberships = await loadMemberships(db, [...rows.keys()]);
+  const linked = new Map<string, CurrentUser>();
+  const byEmail = new Map<string, CurrentUser>();
+  for (const r of rows.values()) {
+    const m = memberships.get(r.id) ?? [];
+    let managed: ManagedMembership | null = null;
+    const otherUnitIds: string[] = [];
+    let otherAssigned = false;
+    for (const x of m) {
+      if (x.managedBy === integrationId) {
+        managed = { unitId: x.unitId, userTypeIds: [...x.userTypeIds].sort() };
+      } else {
+        otherUnitIds.push(x.unitId);
+        if (x.userTypeIds.length) otherAssigned = true;
+      }
+    }
+    const user: CurrentUser = {
+      id: r.id,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      email: r.email,
+      status: r.status,
+      deactivationReason: r.deactivation_reason,
+      sourceIntegrationId: r.source_integration_id,
+      sourceExternalId: r.source_external_id,
+      managed,
+      otherUnitIds,
+      otherAssigned,
+    };
+    byEmail.set(user.email, user);
+    if (r.source_integration_id === integrationId && r.source_external_id) {
+      linked.set(r.source_external_id, user);
+    }
+  }
+  return { linked, byEmail };
+}
+
+interface MembershipRow {
+  unitId: string;
+  managedBy: string | null;
+  userTypeIds: string[];
+}
+
+/** Memberships (with their user types) of the given users, grouped by user id. */
+export async function loadMemberships(
+  db: Db,
+  userIds: readonly string[],
+): Promise<Map<string, MembershipRow[]>> {
+  const out = new Map<string, MembershipRow[]>();
+  for (const ids of chunks(userIds, 500)) {
+    const rows = await db
+      .selectFrom('memberships as m')
+      .leftJoin('membership_user_types as t', 't.membership_id', 'm.id')
+      .select(['m.id', 'm.user_id', 'm.unit_id', 'm.managed_by', 't.user_type_id'])
+      .where('m.user_id', 'in', ids)
+      .execute();
+    const byId = new Map<string, MembershipRow>();
+    for (const r of rows) {
+      let m = byId.get(r.id);
+      if (!m) {
+        m = { unitId: r.unit_id, managedBy: r.managed_by, userTypeIds: [] };
+        byId.set(r.id, m);
+        const list = out.get(r.user_id);
+        if (list) list.push(m);
+        else out.set(r.user_id, [m]);
+      }
+      if (r.user_type_id) m.userTypeIds.push(r.user_type_id);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,307 @@
+import type { DeactivationReason, UserStatus } from '../db/schema.ts';
+import type { DesiredUser, Exclusion } from './map.ts';
+
+/** A managed membership: one unit and its user types (ids sorted for comparison). */
+export interface ManagedMembership {
+  unitId: string;
+  userTypeIds: string[];
+}
+
+/** What the directory holds for a platform user, as far as the plan needs to know. */
+export interface CurrentUser {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  status: UserStatus;
+  deactivationReason: DeactivationReason | null;
+  sourceIntegrationId: string | null;
+  sourceExternalId: string | null;
+  /** The membership managed by this integration, if any. */
+  managed: ManagedMembership | null;
+  /** Units where the user has a membership not managed by this integration. */
+  otherUnitIds: string[];
+  /** True when a membership not managed by this integration carries a user type. */
+  otherAssigned: boolean;
+}
+
+/** The platform users an Entra user could correspond to, loaded for one page. */
+export interface PageState {
+  /** Users linked to this integration, by Entra object id. */
+  linked: Map<string, CurrentUser>;
+  /** Users of the organisation, by lower-case email. */
+  byEmail: Map<string, CurrentUser>;
+}
+
+export type Field = 'firstName' | 'lastName' | 'email';
+
+export interface FieldChange {
+  field: Field;
+  before: string;
+  after: string;
+}
+
+/** The decision for one Entra user. Pure data: apply.ts carries it out. */
+export type UserPlan =
+  | { kind: 'skip'; externalId: string; label: string; reason: string }
+  | {
+      kind: 'create';
+      externalId: string;
+      label: string;
+      user: { firstName: string; lastName: string; email: string };
+      membership: ManagedMembership | null;
+      notes: string[];
+    }
+  | {
+      kind: 'change';
+      externalId: string;
+      label: string;
+      userId: string;
+      /** 'link' an unlinked platform user, or 'relink' one this integration had deactivated. */
+      link: 'link' | 'relink' | null;
+      reactivate: boolean;
+      fields: FieldChange[];
+      /** undefined = membership unchanged; otherwise the new managed membership (or none). */
+      membership?: { before: ManagedMembership | null; after: ManagedMembership | null };
+      warnings: string[];
+      notes: string[];
+      /** Whether the user ends up with a membership carrying a user type. */
+      assigned: boolean;
+    }
+  | { kind: 'unchanged'; externalId: string; userId: string; assigned: boolean }
+  /** Out of scope in Entra: its linked platform user is deactivated at the end of the round. */
+  | { kind: 'exclude'; externalId: string; label: string; exclusion: Exclusion; userId: string };
+
+const EXCLUSION_TEXT: Record<Exclusion, string> = {
+  guest: 'guest account, and "Include guests" is off',
+  disabled: 'account disabled in Entra, and "Deactivate disabled accounts" is on',
+};
+
+/**
+ * Plans one page of Entra users against the directory state loaded for that page.
+ * Entries are planned in order and the state is updated as they go, so two Entra users on
+ * one page claiming the same email cannot both create or link a platform user.
+ */
+export function planPage(
+  desired: readonly DesiredUser[],
+  state: PageState,
+  integrationId: string,
+): UserPlan[] {
+  const linked = new Map(state.linked);
+  const byEmail = new Map(state.byEmail);
+  const plans: UserPlan[] = [];
+  for (const d of desired) {
+    const p = planUser(d, linked, byEmail, integrationId);
+    plans.push(p);
+    // Record what this plan claims so later entries of the page see it.
+    if (p.kind === 'create') {
+      byEmail.set(p.user.email, {
+        id: `pending:${p.externalId}`,
+        ...p.user,
+        status: 'active',
+        deactivationReason: null,
+        sourceIntegrationId: integrationId,
+        sourceExternalId: p.externalId,
+        managed: p.membership,
+        otherUnitIds: [],
+        otherAssigned: false,
+      });
+    } else if (p.kind === 'change' && p.link) {
+      const target = [...byEmail.values()].find((u) => u.id === p.userId);
+      if (target) {
+        const claimed = {
+          ...target,
+          sourceIntegrationId: integrationId,
+          sourceExternalId: p.externalId,
+        };
+        byEmail.set(claimed.email, claimed);
+        linked.set(p.externalId, claimed);
+      }
+    }
+  }
+  return plans;
+}
+
+function planUser(
+  d: DesiredUser,
+  linked: Map<string, CurrentUser>,
+  byEmail: Map<string, CurrentUser>,
+  integrationId: string,
+): UserPlan {
+  const own = linked.get(d.externalId);
+  if (d.exclusion) {
+    if (own) {
+      return {
+        kind: 'exclude',
+        externalId: d.externalId,
+        label: d.label,
+        exclusion: d.exclusion,
+        userId: own.id,
+      };
+    }
+    return skip(d, `not synchronised: ${EXCLUSION_TEXT[d.exclusion]}`);
+  }
+  if (own) return planExisting(d, own, null, byEmail);
+
+  const missing = missingMandatory(d);
+  const match = d.email ? byEmail.get(d.email) : undefined;
+  if (!match) {
+    if (missing) return skip(d, missing);
+    return {
+      kind: 'create',
+      externalId: d.externalId,
+      label: d.label,
+      // missingMandatory() guarantees the three values.
+      user: { firstName: d.firstName ?? '', lastName: d.lastName ?? '', email: d.email ?? '' },
+      membership: d.membership ? sortTypes(d.membership) : null,
+      notes: d.notes,
+    };
+  }
+  if (match.sourceIntegrationId === null) return planExisting(d, match, 'link', byEmail);
+  if (match.sourceIntegrationId !== integrationId) {
+    return skip(
+      d,
+      `email ${d.email} belongs to a platform user synchronised by another integration`,
+    );
+  }
+  if (match.status === 'deactivated' && isSourceDeactivation(match.deactivationReason)) {
+    // SPEC §4.4: re-created in Entra (new object id) with the email of a user this
+    // integration deactivated → relink and reactivate rather than duplicate.
+    return planExisting(d, match, 'relink', byEmail);
+  }
+  return skip(
+    d,
+    `email ${d.email} is already used by Entra user ${match.sourceExternalId ?? '?'} of this integration`,
+  );
+}
+
+function planExisting(
+  d: DesiredUser,
+  user: CurrentUser,
+  link: 'link' | 'relink' | null,
+  byEmail: Map<string, CurrentUser>,
+): UserPlan {
+  const fields: FieldChange[] = [];
+  const warnings: string[] = [];
+  const keep = (field: Field, entraName: string, next: string | null): void => {
+    const before = user[field];
+    if (next === null) {
+      warnings.push(`${entraName} is empty in Entra: kept "${before}"`);
+    } else if (next !== before) {
+      fields.push({ field, before, after: next });
+    }
+  };
+  keep('firstName', 'givenName', d.firstName);
+  keep('lastName', 'surname', d.lastName);
+  if (d.email !== null && d.email !== user.email) {
+    const owner = byEmail.get(d.email);
+    if (owner && owner.id !== user.id) {
+      warnings.push(`email ${d.email} is used by another platform user: kept ${user.email}`);
+    } else {
+      fields.push({ field: 'email', before: user.email, after: d.email });
+    }
+  } else if (d.email === null) {
+    warnings.push(`no usable email in Entra (mail and userPrincipalName): kept ${user.email}`);
+  }
+
+  let after = d.membership ? sortTypes(d.membership) : null;
+  if (after && user.otherUnitIds.includes(after.unitId)) {
+    warnings.push('the unit already holds a membership added in the platform: left it as it is');
+    after = null;
+  }
+  const membershipChanged = !sameMembership(user.managed, after);
+  const reactivate = user.status === 'deactivated' && isSourceDeactivation(user.deactivationReason);
+  const assigned = after !== null || user.otherAssigned;
+
+  if (!link && !reactivate && !fields.length && !membershipChanged && !warnings.length) {
+    return { kind: 'unchanged', externalId: d.externalId, userId: user.id, assigned };
+  }
+  return {
+    kind: 'change',
+    externalId: d.externalId,
+    label: d.label,
+    userId: user.id,
+    link,
+    reactivate,
+    fields,
+    ...(membershipChanged ? { membership: { before: user.managed, after } } : {}),
+    warnings,
+    notes: d.notes,
+    assigned,
+  };
+}
+
+function missingMandatory(d: DesiredUser): string | null {
+  const missing: string[] = [];
+  if (d.firstName === null) missing.push('first name (givenName)');
+  if (d.lastName === null) missing.push('last name (surname)');
+  if (d.email === null) missing.push('email (mail, or a non-guest userPrincipalName)');
+  return missing.length ? `not created: no ${missing.join(', no ')} in Entra` : null;
+}
+
+function skip(d: DesiredUser, reason: string): UserPlan {
+  return { kind: 'skip', externalId: d.externalId, label: d.label, reason };
+}
+
+export function isSourceDeactivation(reason: DeactivationReason | null): boolean {
+  return reason === 'source-deleted' || reason === 'source-disabled';
+}
+
+function sortTypes(m: ManagedMembership): ManagedMembership {
+  return { unitId: m.unitId, userTypeIds: [...m.userTypeIds].sort() };
+}
+
+export function sameMembership(a: ManagedMembership | null, b: ManagedMembership | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.unitId !== b.unitId || a.userTypeIds.length !== b.userTypeIds.length) return false;
+  const sa = [...a.userTypeIds].sort();
+  const sb = [...b.userTypeIds].sort();
+  return sa.every((v, i) => v === sb[i]);
+}
+
+/** Counts of SPEC §5.9 contributed by one page's plans (deactivations are counted later). */
+export interface PageCounts {
+  created: number;
+  updated: number;
+  linked: number;
+  reactivated: number;
+  unchanged: number;
+  skipped: number;
+  unassigned: number;
+}
+
+export function countPlans(plans: readonly UserPlan[]): PageCounts {
+  const c: PageCounts = {
+    created: 0,
+    updated: 0,
+    linked: 0,
+    reactivated: 0,
+    unchanged: 0,
+    skipped: 0,
+    unassigned: 0,
+  };
+  for (const p of plans) {
+    switch (p.kind) {
+      case 'skip':
+        c.skipped++;
+        break;
+      case 'create':
+        c.created++;
+        if (!p.membership) c.unassigned++;
+        break;
+      case 'change':
+        if (p.link) c.linked++;
+        else if (p.reactivate) c.reactivated++;
+        else c.updated++;
+        if (!p.assigned) c.unassigned++;
+        break;
+      case 'unchanged':
+        c.unchanged++;
+        if (!p.assigned) c.unassigned++;
+        break;
+      case 'exclude':
+        break;
+    }
+  }
+  return c;
+}

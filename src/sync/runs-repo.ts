@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db, RunMode, RunStatus, RunTrigger } from '../db/schema.ts';
+import { ConflictError } from '../errors.ts';
+import { canTransition, COUNT_KEYS, toRun, type Run, type RunCounts } from './run-record.ts';
+
+export interface NewRun {
+  integrationId: string;
+  orgId: string;
+  trigger: RunTrigger;
+  mode: RunMode;
+  dryRun: boolean;
+}
+
+/** Thrown when the integration already has a queued or running run. */
+export class RunInProgressError extends ConflictError {
+  constructor(readonly runId: string) {
+    super('run_in_progress', 'A synchronisation of this integration is already running', { runId });
+  }
+}
+
+/**
+ * Queues a run. The partial unique index `sync_runs_one_active` makes the database refuse a
+ * second queued/running run of one integration, whichever process asks.
+ */
+export async function createRun(db: Db, run: NewRun, now: string): Promise<Run> {
+  const id = randomUUID();
+  const inserted = await db
+    .insertInto('sync_runs')
+    .values({
+      id,
+      integration_id: run.integrationId,
+      org_id: run.orgId,
+      trigger: run.trigger,
+      mode: run.mode,
+      dry_run: run.dryRun ? 1 : 0,
+      status: 'queued',
+      queued_at: now,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return toRun(inserted);
+  const active = await findActiveRun(db, run.integrationId);
+  if (active) throw new RunInProgressError(active.id);
+  // The conflicting run finished between the insert and the look-up: try once more.
+  return createRun(db, run, now);
+}
+
+export async function findActiveRun(db: Db, integrationId: string): Promise<Run | undefined> {
+  const row = await db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('integration_id', '=', integrationId)
+    .where('status', 'in', ['queued', 'running'])
+    .executeTakeFirst();
+  return row ? toRun(row) : undefined;
+}
+
+export async function getRun(db: Db, id: string): Promise<Run | undefined> {
+  const row = await db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toRun(row) : undefined;
+}
+
+export async function getRunRow(db: Db, id: string) {
+  return db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Runs of one integration, newest first, keyset-paged by queued_at. */
+export async function listRuns(
+  db: Db,
+  integrationId: string,
+  limit: number,
+  before?: string,
+): Promise<Run[]> {
+  let q = db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('integration_id', '=', integrationId)
+    .orderBy('queued_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (before) q = q.where('queued_at', '<', before);
+  return (await q.execute()).map(toRun);
+}
+
+/**
+ * Moves a run to `to` if its current status allows it; returns false when another process
+ * changed it first (the UPDATE is conditional on the status read).
+ */
+export async function transitionRun(
+  db: Db,
+  id: string,
+  to: RunStatus,
+  patch: {
+    now: string;
+    workerId?: string;
+    error?: { code: string; message: string } | null;
+    mode?: RunMode;
+    heldDeletions?: number;
+  },
+): Promise<boolean> {
+  const row = await getRunRow(db, id);
+  if (!row || !canTransition(row.status, to)) return false;
+  const done = to === 'succeeded' || to === 'failed' || to === 'held';
+  const res = await db
+    .updateTable('sync_runs')
+    .set({
+      status: to,
+      ...(to === 'running'
+        ? { started_at: row.started_at ?? patch.now, heartbeat_at: patch.now }
+        : {}),
+      ...(patch.workerId !== undefined ? { worker_id: patch.workerId } : {}),
+      ...(done ? { finished_at: patch.now } : {}),
+      ...(patch.error !== undefined
+        ? { error_code: patch.error?.code ?? null, error_message: patch.error?.message ?? null }
+        : {}),
+      ...(patch.mode ? { mode: patch.mode } : {}),
+      ...(patch.heldDeletions !== undefined ? { held_deletions: patch.heldDeletions } : {}),
+    })
+    .where('id', '=', id)
+    .where('status', '=', row.status)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Adds a page's counts and progress in the page's transaction. */
+export async function addRunProgress(
+  db: Db,
+  id: string,
+  delta: Partial<RunCounts> & { usersRead?: number; pages?: number },
+  now: string,
+  checkpoint?: string | null,
+): Promise<void> {
+  const set: Record<string, unknown> = { heartbeat_at: now };
+  for (const k of COUNT_KEYS) {
+    const v = delta[k];
+    if (v) set[k] = sql`${sql.ref(k)} + ${v}`;
+  }
+  if (delta.usersRead) set.users_read = sql`users_read + ${delta.usersRead}`;
+  if (delta.pages) set.pages = sql`pages + ${delta.pages}`;
+  if (checkpoint !== undefined) set.checkpoint = checkpoint;
+  await db.updateTable('sync_runs').set(set).where('id', '=', id).execute();
+}
+
+/** Resets progress and counts when a run starts over from the beginning. */
+export async function resetRunProgress(db: Db, id: string): Promise<void> {
+  const zero: Record<string, number> = { users_read: 0, pages: 0, held_deletions: 0 };
+  for (const k of COUNT_KEYS) zero[k] = 0;
+  await db
+    .updateTable('sync_runs')
+    .set({ ...zero, checkpoint: null })
+    .where('id', '=', id)
+    .execute();
+  await db.deleteFrom('run_changes').where('run_id', '=', id).execute();
+  await db.deleteFrom('run_seen').where('run_id', '=', id).execute();
+}
+
+export async function appendRunNote(db: Db, id: string, note: string): Promise<void> {
+  const row = await getRunRow(db, id);
+  const notes = row?.notes ? `${row.notes}\n${note}` : note;
+  await db.updateTable('sync_runs').set({ notes }).where('id', '=', id).execute();
+}
+
+export async function heartbeat(db: Db, id: string, now: string): Promise<void> {
+  await db.updateTable('sync_runs').set({ heartbeat_at: now }).where('id', '=', id).execute();
+}
+
+/** Deletes runs (and their change logs) that finished before `before` (SPEC §5.9: 90 days). */
+export async function deleteOldRuns(db: Db, before: string): Promise<number> {
+  const res = await db
+    .deleteFrom('sync_runs')
+    .where('finished_at', '<', before)
+    .where('status', 'in', ['succeeded', 'failed'])
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
