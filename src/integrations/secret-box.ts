@@ -1,41 +1,69 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
 /**
  * Encrypts client secrets at rest with AES-256-GCM. The stored envelope is
  * `v1.<iv>.<tag>.<ciphertext>` (base64url parts): the version lets the key or algorithm
  * change later without guessing what an old row holds.
+ *
+ * `context` (optional, e.g. the integration id) is bound to the ciphertext as GCM
+ * associated data: an envelope copied into another row does not open there.
  */
 export interface SecretBox {
-  seal(plain: string): string;
-  open(envelope: string): string;
+  seal(plain: string, context?: string): string;
+  open(envelope: string, context?: string): string;
 }
 
+/**
+ * A stored secret that cannot be decrypted: the key changed, or the row was altered. The
+ * administrator's way out is to enter the secret again.
+ */
+export class SecretUnreadableError extends AppError {
+  constructor() {
+    super(
+      409,
+      'secret_unreadable',
+      'The stored client secret cannot be decrypted (was ENCRYPTION_KEY changed?): enter the secret again',
+    );
+  }
+}
+
+/** Builds the box around a 32-byte key; throws on any other key length. */
 export function createSecretBox(key: Buffer): SecretBox {
   if (key.length !== 32) throw new Error('ENCRYPTION_KEY must be 32 bytes');
   return {
-    seal(plain) {
+    seal(plain, context) {
+      // A fresh random 96-bit IV per secret: GCM must never reuse an IV under one key.
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
+      if (context !== undefined) cipher.setAAD(Buffer.from(context, 'utf8'));
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
       return ['v1', iv, tag, body]
         .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
         .join('.');
     },
-    open(envelope) {
-      const [version, iv, tag, body] = envelope.split('.');
-      if (version !== 'v1' || !iv || !tag || body === undefined) {
-        throw new Error('Unreadable secret envelope');
+    open(envelope, context) {
+      const [version, iv, tag, body, extra] = envelope.split('.');
+      if (version !== 'v1' || !iv || !tag || body === undefined || extra !== undefined) {
+        throw new SecretUnreadableError();
       }
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([
-        decipher.update(Buffer.from(body, 'base64url')),
-        decipher.final(),
-      ]).toString('utf8');
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+        if (context !== undefined) decipher.setAAD(Buffer.from(context, 'utf8'));
+        return Buffer.concat([
+          decipher.update(Buffer.from(body, 'base64url')),
+          decipher.final(),
+        ]).toString('utf8');
+      } catch {
+        // GCM authentication failed (wrong key, wrong context or altered bytes). The
+        // cause is deliberately dropped: nothing about the secret belongs in an error.
+        throw new SecretUnreadableError();
+      }
     },
   };
 }

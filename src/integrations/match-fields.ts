@@ -1,0 +1,31 @@
+import type { Cloud, MatchField } from '../db/schema.ts';
+
+/**
+ * The Entra user properties an administrator may pick as unit field or user type field
+ * (SPEC §2). The sync engine requests all of them from Graph, so the order here is also
+ * the order of the `$select` list.
+ */
+export const MATCH_FIELDS = [
+  'jobTitle',
+  'companyName',
+  'department',
+  'streetAddress',
+  'state',
+  'country',
+  'officeLocation',
+  'city',
+  'postalCode',
+] as const satisfies readonly MatchField[];
+
+/** The national clouds an integration can live in; `global` is the default. */
+export const CLOUDS = ['global', 'usgov', 'usgovdod', 'china'] as const satisfies readonly Cloud[];
+
+// Compile-time proof that the lists above name every member of the schema's unions, so a
+// field added to `MatchField` or `Cloud` cannot be forgotten here.
+type Missing<All, Listed> = Exclude<All, Listed>;
+const everyMatchField: Missing<MatchField, (typeof MATCH_FIELDS)[number]> extends never
+  ? true
+  : false = true;
+const everyCloud: Missing<Cloud, (typeof CLOUDS)[number]> extends never ? true : false = true;
+void everyMatchField;
+void everyCloud;

@@ -1,0 +1,190 @@
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Cloud, Db, IntegrationsTable } from '../db/schema.ts';
+import type { Integration } from './settings.ts';
+
+/**
+ * An integration with the sync engine's bookkeeping. Never carries the secret, not even
+ * encrypted: `loadCredentials` (service.ts) is the only way to it.
+ */
+export interface IntegrationRecord extends Integration {
+  orgId: string;
+  /** Graph deltaLink of the last fully applied round; null until the first full run. */
+  deltaLink: string | null;
+  /** The next run must be full (new integration, changed tenant/app/cloud/fields, resync). */
+  fullSyncRequired: boolean;
+  fullRound: number;
+  nextRunAt: string | null;
+  credentialFailures: number;
+  attentionMessage: string | null;
+}
+
+/** Every column except the secret, plus whether a secret is stored. */
+type IntegrationRow = Omit<Selectable<IntegrationsTable>, 'secret_ciphertext'> & {
+  secret_set: number;
+};
+
+/** Reads integrations without ever selecting `secret_ciphertext` itself. */
+function selectIntegrations(db: Db) {
+  return db
+    .selectFrom('integrations')
+    .select([
+      'id',
+      'org_id',
+      'name',
+      'application_id',
+      'tenant_id',
+      'secret_expires_at',
+      'unit_field',
+      'user_type_field',
+      'enabled',
+      'cloud',
+      'deactivate_disabled_users',
+      'include_guests',
+      'deletion_threshold',
+      'sync_interval_minutes',
+      'delta_link',
+      'full_sync_required',
+      'full_round',
+      'next_run_at',
+      'credential_failures',
+      'attention_message',
+      'created_at',
+      'updated_at',
+      sql<number>`case when secret_ciphertext is null then 0 else 1 end`.as('secret_set'),
+    ]);
+}
+
+function toRecord(row: IntegrationRow): IntegrationRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    name: row.name,
+    applicationId: row.application_id,
+    tenantId: row.tenant_id,
+    secretSet: Number(row.secret_set) === 1,
+    secretExpiresAt: row.secret_expires_at,
+    unitField: row.unit_field,
+    userTypeField: row.user_type_field,
+    enabled: row.enabled === 1,
+    cloud: row.cloud,
+    deactivateDisabledUsers: row.deactivate_disabled_users === 1,
+    includeGuests: row.include_guests === 1,
+    deletionThreshold: row.deletion_threshold,
+    syncIntervalMinutes: row.sync_interval_minutes,
+    deltaLink: row.delta_link,
+    fullSyncRequired: row.full_sync_required === 1,
+    fullRound: row.full_round,
+    nextRunAt: row.next_run_at,
+    credentialFailures: row.credential_failures,
+    attentionMessage: row.attention_message,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Inserts a new integration row (the secret already sealed by the caller). */
+export async function insertIntegration(db: Db, row: Insertable<IntegrationsTable>): Promise<void> {
+  await db.insertInto('integrations').values(row).execute();
+}
+
+/** The integration `id` if it belongs to `orgId`, else null. */
+export async function findIntegration(
+  db: Db,
+  orgId: string,
+  id: string,
+): Promise<IntegrationRecord | null> {
+  const row = await selectIntegrations(db)
+    .where('id', '=', id)
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
+  return row ? toRecord(row) : null;
+}
+
+/** The integration `id` in any organisation (workers and the scheduler), else null. */
+export async function findIntegrationById(db: Db, id: string): Promise<IntegrationRecord | null> {
+  const row = await selectIntegrations(db).where('id', '=', id).executeTakeFirst();
+  return row ? toRecord(row) : null;
+}
+
+/** The organisation's integrations, by name then id so the list reads stably. */
+export async function listIntegrationsOfOrg(db: Db, orgId: string): Promise<IntegrationRecord[]> {
+  const rows = await selectIntegrations(db)
+    .where('org_id', '=', orgId)
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
+  return rows.map(toRecord);
+}
+
+/** Writes only the given columns of one integration. */
+export async function updateIntegrationRow(
+  db: Db,
+  id: string,
+  changes: Updateable<IntegrationsTable>,
+): Promise<void> {
+  await db.updateTable('integrations').set(changes).where('id', '=', id).execute();
+}
+
+/** What is needed to ask Entra for a token, with the secret still sealed. */
+export interface SealedCredentials {
+  cloud: Cloud;
+  tenantId: string;
+  applicationId: string;
+  secretCiphertext: string | null;
+}
+
+/** Reads the sealed secret and the values that go with it in a token request. */
+export async function findSealedCredentials(db: Db, id: string): Promise<SealedCredentials | null> {
+  const row = await db
+    .selectFrom('integrations')
+    .select(['cloud', 'tenant_id', 'application_id', 'secret_ciphertext'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    cloud: row.cloud,
+    tenantId: row.tenant_id,
+    applicationId: row.application_id,
+    secretCiphertext: row.secret_ciphertext,
+  };
+}
+
+/** True while a run of this integration is executing (a queued one may simply be dropped). */
+export async function hasRunningSync(db: Db, integrationId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('sync_runs')
+    .select('id')
+    .where('integration_id', '=', integrationId)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Detaches everything the integration manages in the directory: its users lose their link
+ * to Entra and its memberships become manual. Returns how many users were unlinked.
+ */
+export async function unlinkIntegrationDirectory(
+  db: Db,
+  orgId: string,
+  integrationId: string,
+  now: string,
+): Promise<number> {
+  const users = await db
+    .updateTable('users')
+    .set({ source_integration_id: null, source_external_id: null, updated_at: now })
+    .where('org_id', '=', orgId)
+    .where('source_integration_id', '=', integrationId)
+    .executeTakeFirst();
+  await db
+    .updateTable('memberships')
+    .set({ managed_by: null })
+    .where('managed_by', '=', integrationId)
+    .execute();
+  return Number(users.numUpdatedRows);
+}
+
+/** Deletes the row; entra_users, sync_runs and run_changes go with it (ON DELETE CASCADE). */
+export async function deleteIntegrationRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('integrations').where('id', '=', id).execute();
+}
