@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { CLOUDS, MATCH_FIELDS } from '../../integrations/match-fields.ts';
+import {
+  createIntegration,
+  deleteIntegration,
+  getIntegration,
+  listIntegrations,
+  updateIntegration,
+} from '../../integrations/service.ts';
+import { createIntegrationSchema, patchIntegrationSchema } from '../../integrations/settings.ts';
+import { toIntegrationView } from '../../integrations/view.ts';
+import { principalOf, type ApiApp } from '../types.ts';
+
+/**
+ * The response shape. A plain (non-strict) object: the zod serializer keeps only these
+ * keys, so a secret handed to `reply.send` by mistake would still be dropped.
+ */
+const integrationResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  applicationId: z.string(),
+  tenantId: z.string(),
+  secretSet: z.boolean(),
+  secretExpiresAt: z.string().nullable(),
+  secretExpiry: z
+    .object({ level: z.enum(['expired', 'expiring']), days: z.number().int() })
+    .nullable(),
+  unitField: z.enum(MATCH_FIELDS),
+  userTypeField: z.enum(MATCH_FIELDS),
+  enabled: z.boolean(),
+  cloud: z.enum(CLOUDS),
+  deactivateDisabledUsers: z.boolean(),
+  includeGuests: z.boolean(),
+  deletionThreshold: z.number().int(),
+  syncIntervalMinutes: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const idParams = z.strictObject({ id: z.string().min(1).max(200) });
+const tags = ['integrations'];
+
+/**
+ * Integration settings (SPEC §2, §6): list, create, read, update, delete within the
+ * caller's organisation. Registered inside the authenticated `/api/v1` scope.
+ */
+export function registerIntegrationRoutes(app: ApiApp, ctx: AppContext): void {
+  const now = () => ctx.clock.now();
+
+  app.get(
+    '/integrations',
+    {
+      schema: {
+        tags,
+        summary: "List the organisation's integrations",
+        response: { 200: z.array(integrationResponse) },
+      },
+    },
+    async (request) => {
+      const { orgId } = principalOf(request);
+      const list = await listIntegrations(ctx.db, orgId);
+      return list.map((i) => toIntegrationView(i, now()));
+    },
+  );
+
+  app.post(
+    '/integrations',
+    {
+      schema: {
+        tags,
+        summary: 'Create an integration (the secret is write-only)',
+        body: createIntegrationSchema,
+        response: { 201: integrationResponse },
+      },
+    },
+    async (request, reply) => {
+      const { orgId } = principalOf(request);
+      const created = await createIntegration(ctx, orgId, request.body);
+      return reply.code(201).send(toIntegrationView(created, now()));
+    },
+  );
+
+  app.get(
+    '/integrations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Read an integration',
+        params: idParams,
+        response: { 200: integrationResponse },
+      },
+    },
+    async (request) => {
+      const { orgId } = principalOf(request);
+      return toIntegrationView(await getIntegration(ctx.db, orgId, request.params.id), now());
+    },
+  );
+
+  app.patch(
+    '/integrations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change settings; `secret` replaces only the secret',
+        params: idParams,
+        body: patchIntegrationSchema,
+        response: { 200: integrationResponse },
+      },
+    },
+    async (request) => {
+      const { orgId } = principalOf(request);
+      const updated = await updateIntegration(ctx, orgId, request.params.id, request.body);
+      return toIntegrationView(updated, now());
+    },
+  );
+
+  app.delete(
+    '/integrations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete an integration; its users stay, unlinked',
+        params: idParams,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const { orgId } = principalOf(request);
+      await deleteIntegration(ctx, orgId, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}
