@@ -9,7 +9,8 @@ import type { ManagedMembership, UserPlan } from './plan.ts';
 export interface ApplyContext {
   orgId: string;
   integrationId: string;
-  runId: string;
+  /** The run whose change log records the changes; null outside a run (linking on create). */
+  runId: string | null;
   now: Date;
   /** Turns a membership into "Unit: Type, Type" for the change log. */
   describe: (m: ManagedMembership | null) => string | null;
@@ -172,7 +173,7 @@ export async function applyPlans(
       .execute();
   }
   await insertMemberships(db, moved, ctx.integrationId, now);
-  await insertChangeRows(db, ctx.runId, changeRows(plans, ctx, newIds), now);
+  if (ctx.runId) await insertChangeRows(db, ctx.runId, changeRows(plans, ctx, newIds), now);
   return newIds;
 }
 

@@ -1,0 +1,327 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Clock } from '../clock.ts';
+import type { Database, IntegrationsTable } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
+import { applyPlans, changeRows, insertChangeRows, recordSeen, type SeenEntry } from './apply.ts';
+import {
+  allCandidates,
+  candidatesPage,
+  deactivate,
+  recordHeld,
+  type RoundScope,
+} from './deletions.ts';
+import {
+  buildLookups,
+  mapEntraUser,
+  type DesiredUser,
+  type DirectoryLookups,
+  type MappingSettings,
+} from './map.ts';
+import { loadPageState } from './page-state.ts';
+import { countPlans, planPage, type ManagedMembership } from './plan.ts';
+import type { Run } from './run-record.ts';
+import {
+  addRunProgress,
+  appendRunNote,
+  getRun,
+  getRunRow,
+  resetRunProgress,
+  transitionRun,
+} from './runs-repo.ts';
+import type { SourcePage, UserSource } from './user-source.ts';
+
+export type IntegrationRow = Selectable<IntegrationsTable>;
+
+/** How the engine understands a failure: a code and message for the run, and its kind. */
+export interface FailureInfo {
+  code: string;
+  message: string;
+  /** Wrong/expired secret, unknown app or tenant, missing consent: the admin must act. */
+  credential: boolean;
+  /** The delta state expired or was rejected: start over with a full round. */
+  resync: boolean;
+}
+
+export interface EngineDeps {
+  db: Kysely<Database>;
+  log: Logger;
+  clock: Clock;
+  retentionDays: number;
+  workerId: string;
+  /** Builds the Entra reader for an integration (Graph client in production). */
+  openSource(integration: IntegrationRow): Promise<UserSource>;
+  classify(err: unknown): FailureInfo;
+}
+
+class ResyncSignal extends Error {}
+
+/**
+ * Executes one queued (or abandoned running) run to its end: pages in → map → plan →
+ * apply (one transaction per page) → deletions and the guard → delta link → status.
+ * Never throws for expected failures: the run ends `failed` with a readable reason.
+ */
+export async function executeRun(deps: EngineDeps, runId: string): Promise<Run | undefined> {
+  const { db, log } = deps;
+  const row = await getRunRow(db, runId);
+  if (!row || (row.status !== 'queued' && row.status !== 'running')) return getRun(db, runId);
+  const now = () => deps.clock.now().toISOString();
+  if (!(await transitionRun(db, runId, 'running', { now: now(), workerId: deps.workerId }))) {
+    return getRun(db, runId);
+  }
+  const integration = await db
+    .selectFrom('integrations')
+    .selectAll()
+    .where('id', '=', row.integration_id)
+    .executeTakeFirst();
+  if (!integration) {
+    await transitionRun(db, runId, 'failed', {
+      now: now(),
+      error: { code: 'integration_missing', message: 'The integration was deleted' },
+    });
+    return getRun(db, runId);
+  }
+  const dryRun = row.dry_run === 1;
+  let full = row.mode === 'full' || integration.full_sync_required === 1 || !integration.delta_link;
+  const runLog = log.child({ runId, integrationId: integration.id });
+  try {
+    const source = await deps.openSource(integration);
+    for (;;) {
+      // A run picked up after a crash starts its round again: pages are idempotent, so the
+      // directory ends as if the run had never stopped.
+      await resetRunProgress(db, runId);
+      await db
+        .updateTable('sync_runs')
+        .set({ mode: full ? 'full' : 'incremental' })
+        .where('id', '=', runId)
+        .execute();
+      try {
+        const pages = full ? source.full() : source.incremental(integration.delta_link ?? '');
+        const deltaLink = await consumeRound(deps, runId, integration, pages, dryRun);
+        return await finishRound(deps, runId, integration, { full, dryRun, deltaLink });
+      } catch (err) {
+        if (!full && (err instanceof ResyncSignal || deps.classify(err).resync)) {
+          runLog.warn('delta state expired or rejected: falling back to a full synchronisation');
+          await appendRunNote(
+            db,
+            runId,
+            'The stored delta link expired or was rejected by Microsoft Graph: fell back to a full synchronisation.',
+          );
+          full = true;
+          continue;
+        }
+        throw err;
+      }
+    }
+  } catch (err) {
+    const info = deps.classify(err);
+    runLog.warn(
+      { code: info.code, err: info.credential ? undefined : err },
+      `run failed: ${info.message}`,
+    );
+    await transitionRun(db, runId, 'failed', {
+      now: now(),
+      error: { code: info.code, message: info.message },
+    });
+    await db
+      .updateTable('integrations')
+      .set(
+        info.credential
+          ? {
+              credential_failures: integration.credential_failures + 1,
+              attention_message: info.message,
+            }
+          : {},
+      )
+      .where('id', '=', integration.id)
+      .execute();
+    return getRun(db, runId);
+  }
+}
+
+/** Applies every page of one round; returns the round's delta link. */
+async function consumeRound(
+  deps: EngineDeps,
+  runId: string,
+  integration: IntegrationRow,
+  pages: AsyncIterable<SourcePage>,
+  dryRun: boolean,
+): Promise<string | null> {
+  const { db } = deps;
+  const settings: MappingSettings = {
+    unitField: integration.unit_field,
+    userTypeField: integration.user_type_field,
+    includeGuests: integration.include_guests === 1,
+    deactivateDisabledUsers: integration.deactivate_disabled_users === 1,
+  };
+  const lookups = await loadLookups(deps, integration.org_id);
+  const describe = describer(lookups.names);
+  let deltaLink: string | null = null;
+  for await (const page of pages) {
+    const at = deps.clock.now();
+    const raw = new Map(page.users.map((u) => [u.id, u]));
+    const desired = dedupe(page.users.map((u) => mapEntraUser(u, lookups.lookups, settings)));
+    const removedIds = new Set(page.removed.map((r) => r.id));
+    const present = desired.filter((d) => !removedIds.has(d.externalId));
+    const seen: SeenEntry[] = [
+      ...page.removed.map((r) => ({
+        externalId: r.id,
+        email: null,
+        data: null,
+        exclusion:
+          r.reason === 'deleted' ? ('removed-deleted' as const) : ('removed-changed' as const),
+      })),
+      ...present.map((d) => ({
+        externalId: d.externalId,
+        email: d.email,
+        data: JSON.stringify(raw.get(d.externalId) ?? { id: d.externalId }),
+        exclusion: d.exclusion,
+      })),
+    ];
+    await db.transaction().execute(async (trx) => {
+      const state = await loadPageState(
+        trx,
+        integration.org_id,
+        integration.id,
+        present.map((d) => d.externalId),
+        present.flatMap((d) => (d.email ? [d.email] : [])),
+      );
+      const plans = planPage(present, state, integration.id);
+      const ctx = {
+        orgId: integration.org_id,
+        integrationId: integration.id,
+        runId,
+        now: at,
+        describe,
+      };
+      if (dryRun) {
+        await insertChangeRows(trx, runId, changeRows(plans, ctx, new Map()), at.toISOString());
+      } else {
+        await applyPlans(trx, plans, ctx);
+      }
+      await recordSeen(trx, runId, integration.id, seen, at.toISOString(), dryRun);
+      await addRunProgress(
+        trx,
+        runId,
+        { ...countPlans(plans), usersRead: page.users.length + page.removed.length, pages: 1 },
+        at.toISOString(),
+      );
+    });
+    if (page.deltaLink) deltaLink = page.deltaLink;
+  }
+  return deltaLink;
+}
+
+/** Deletions, the deletion guard, the delta link and the final status. */
+async function finishRound(
+  deps: EngineDeps,
+  runId: string,
+  integration: IntegrationRow,
+  round: { full: boolean; dryRun: boolean; deltaLink: string | null },
+): Promise<Run | undefined> {
+  const { db } = deps;
+  const at = deps.clock.now();
+  const scope: RoundScope = { runId, integrationId: integration.id, full: round.full };
+  let total = 0;
+  for await (const page of allCandidates(db, scope)) total += page.length;
+  const threshold = integration.deletion_threshold;
+  const hold = !round.dryRun && threshold > 0 && total > threshold;
+  let deactivated = 0;
+  if (round.dryRun || hold) {
+    for await (const page of allCandidates(db, scope)) {
+      if (hold) await recordHeld(db, runId, page, at.toISOString());
+      else {
+        await insertChangeRows(
+          db,
+          runId,
+          page.map((c) => ({
+            externalId: c.externalId,
+            userId: c.userId,
+            action: 'deactivate',
+            subject: c.subject,
+            details: { reason: c.why, deactivationReason: c.reason },
+          })),
+          at.toISOString(),
+        );
+        deactivated += page.length;
+      }
+    }
+  } else {
+    // Deactivating takes users out of the candidate set, so re-reading from the start is
+    // enough; a page of candidates already inactive is skipped by deactivate().
+    let after = '';
+    for (;;) {
+      const page = await candidatesPage(db, scope, after, 1000);
+      if (!page.length) break;
+      deactivated += await db
+        .transaction()
+        .execute((trx) => deactivate(trx, runId, page, at, deps.retentionDays));
+      after = page[page.length - 1]?.userId ?? after;
+    }
+  }
+  await db.transaction().execute(async (trx) => {
+    await addRunProgress(trx, runId, { deactivated }, at.toISOString());
+    if (!round.dryRun) {
+      // The delta link moves only now that the whole round is applied (SPEC §5.1).
+      await trx
+        .updateTable('integrations')
+        .set({
+          ...(round.deltaLink ? { delta_link: round.deltaLink } : {}),
+          full_sync_required: 0,
+          credential_failures: 0,
+          attention_message: null,
+          updated_at: at.toISOString(),
+        })
+        .where('id', '=', integration.id)
+        .execute();
+    }
+    await trx.deleteFrom('run_seen').where('run_id', '=', runId).execute();
+    if (hold) {
+      await appendRunNote(
+        trx,
+        runId,
+        `${total} users would be deactivated, more than the deletion threshold of ${threshold}: deactivations are held until an administrator approves them.`,
+      );
+    }
+    await transitionRun(trx, runId, hold ? 'held' : 'succeeded', {
+      now: at.toISOString(),
+      heldDeletions: hold ? total : 0,
+    });
+  });
+  return getRun(db, runId);
+}
+
+/** Keeps the last occurrence of each Entra user of a page (Graph may repeat a user). */
+function dedupe(list: DesiredUser[]): DesiredUser[] {
+  const byId = new Map<string, DesiredUser>();
+  for (const d of list) {
+    byId.delete(d.externalId);
+    byId.set(d.externalId, d);
+  }
+  return [...byId.values()];
+}
+
+async function loadLookups(
+  deps: EngineDeps,
+  orgId: string,
+): Promise<{ lookups: DirectoryLookups; names: Map<string, string> }> {
+  const units = await deps.db
+    .selectFrom('units')
+    .select(['id', 'name'])
+    .where('org_id', '=', orgId)
+    .execute();
+  const types = await deps.db
+    .selectFrom('user_types')
+    .select(['id', 'name'])
+    .where('org_id', '=', orgId)
+    .execute();
+  const names = new Map<string, string>();
+  for (const x of [...units, ...types]) names.set(x.id, x.name);
+  return { lookups: buildLookups(units, types), names };
+}
+
+function describer(names: Map<string, string>) {
+  return (m: ManagedMembership | null): string | null =>
+    m
+      ? `${names.get(m.unitId) ?? m.unitId}: ${m.userTypeIds.map((t) => names.get(t) ?? t).join(', ')}`
+      : null;
+}

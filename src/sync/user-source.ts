@@ -1,0 +1,20 @@
+import type { EntraUser } from './entra-user.ts';
+
+/** One page of Entra users as the engine consumes it, whatever endpoint produced it. */
+export interface SourcePage {
+  users: EntraUser[];
+  removed: { id: string; reason: 'changed' | 'deleted' }[];
+  /** Present on the last page of a round: where the next incremental run starts. */
+  deltaLink: string | null;
+}
+
+/**
+ * Where a run reads Entra users from. The Graph client implements it (graph-source.ts);
+ * keeping the engine on this narrow interface keeps it testable against any source.
+ */
+export interface UserSource {
+  /** Every user, ending with a delta link that catches changes made while enumerating. */
+  full(): AsyncIterable<SourcePage>;
+  /** Changes since a stored delta link; throws ResyncRequiredError when it expired. */
+  incremental(deltaLink: string): AsyncIterable<SourcePage>;
+}
