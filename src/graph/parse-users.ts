@@ -1,0 +1,97 @@
+import { isRecord } from './graph-error-body.ts';
+import { type DeltaPage, type GraphUser, type RemovedUser, type UsersPage } from './types.ts';
+
+/** The envelope every collection page shares. */
+export interface PageEnvelope {
+  value: unknown[];
+  nextLink: string | null;
+  deltaLink: string | null;
+}
+
+/** Reads `{value:[…], @odata.nextLink?, @odata.deltaLink?}`; null when it is not that shape. */
+export function parseEnvelope(json: unknown): PageEnvelope | null {
+  if (!isRecord(json) || !Array.isArray(json.value)) return null;
+  const next = json['@odata.nextLink'];
+  const delta = json['@odata.deltaLink'];
+  if (next !== undefined && next !== null && typeof next !== 'string') return null;
+  if (delta !== undefined && delta !== null && typeof delta !== 'string') return null;
+  return { value: json.value, nextLink: next ?? null, deltaLink: delta ?? null };
+}
+
+/**
+ * Validates one user. A property Graph left out reads as null; a property of the wrong type
+ * or a missing id makes the whole entry invalid (null), so nothing half-read goes further.
+ */
+export function parseUser(raw: unknown): GraphUser | null {
+  if (!isRecord(raw)) return null;
+  const id = raw.id;
+  if (typeof id !== 'string' || id.trim() === '') return null;
+  const enabled = raw.accountEnabled;
+  if (enabled !== undefined && enabled !== null && typeof enabled !== 'boolean') return null;
+  let valid = true;
+  const text = (name: string): string | null => {
+    const v = raw[name];
+    if (typeof v === 'string') return v;
+    if (v !== undefined && v !== null) valid = false;
+    return null;
+  };
+  const user: GraphUser = {
+    id,
+    givenName: text('givenName'),
+    surname: text('surname'),
+    displayName: text('displayName'),
+    mail: text('mail'),
+    userPrincipalName: text('userPrincipalName'),
+    accountEnabled: enabled ?? null,
+    userType: text('userType'),
+    jobTitle: text('jobTitle'),
+    companyName: text('companyName'),
+    department: text('department'),
+    streetAddress: text('streetAddress'),
+    state: text('state'),
+    country: text('country'),
+    officeLocation: text('officeLocation'),
+    city: text('city'),
+    postalCode: text('postalCode'),
+  };
+  return valid ? user : null;
+}
+
+/** Parses a `/users` page; invalid entries are dropped and counted. */
+export function toUsersPage(env: PageEnvelope): UsersPage {
+  const users: GraphUser[] = [];
+  let invalid = 0;
+  for (const raw of env.value) {
+    const user = parseUser(raw);
+    if (user) users.push(user);
+    else invalid++;
+  }
+  return { users, invalid, nextLink: env.nextLink };
+}
+
+/** Parses a delta page: ordinary entries are users, `@removed` entries removals. */
+export function toDeltaPage(env: PageEnvelope): DeltaPage {
+  const users: GraphUser[] = [];
+  const removed: RemovedUser[] = [];
+  let invalid = 0;
+  for (const raw of env.value) {
+    if (isRecord(raw) && raw['@removed'] !== undefined) {
+      const r = parseRemoved(raw);
+      if (r) removed.push(r);
+      else invalid++;
+      continue;
+    }
+    const user = parseUser(raw);
+    if (user) users.push(user);
+    else invalid++;
+  }
+  return { users, removed, invalid, nextLink: env.nextLink, deltaLink: env.deltaLink };
+}
+
+function parseRemoved(raw: Record<string, unknown>): RemovedUser | null {
+  const id = raw.id;
+  const marker = raw['@removed'];
+  if (typeof id !== 'string' || id.trim() === '' || !isRecord(marker)) return null;
+  const reason = marker.reason;
+  return reason === 'changed' || reason === 'deleted' ? { id, reason } : null;
+}

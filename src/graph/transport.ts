@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { TransportError, classifyTransportFailure } from './transport-error.ts';
+
+/** One HTTP exchange as the Graph client needs it: small JSON or form bodies only. */
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Limit for the whole exchange: connect, headers and body. */
+  timeoutMs: number;
+  /** Cancels the exchange (e.g. a read-ahead nobody wants any more). */
+  signal?: AbortSignal | undefined;
+}
+
+/** A complete answer. Header names are lower-case. */
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+/** Sends one request; throws TransportError when no complete answer arrives. */
+export type HttpSend = (req: HttpRequest) => Promise<HttpResponse>;
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+const dispatchers = new Map<string, Dispatcher>();
+
+/**
+ * The shared dispatcher for a set of extra trusted CAs. `EnvHttpProxyAgent` talks directly
+ * unless HTTPS_PROXY / NO_PROXY say otherwise, so proxy support needs no branch here.
+ *
+ * Passing `ca` replaces Node's default trust store, and that store is the only place
+ * Node applies NODE_EXTRA_CA_CERTS: with extra CAs we therefore rebuild the set ourselves
+ * from the bundled roots, the NODE_EXTRA_CA_CERTS file and the given PEMs. Certificate
+ * checks are never turned off.
+ */
+export function getDispatcher(
+  extraCaPem: readonly string[] = [],
+  nodeExtraCaCertsFile: string | undefined = process.env.NODE_EXTRA_CA_CERTS,
+): Dispatcher {
+  const key = extraCaPem.length === 0 ? 'default' : hashOf(extraCaPem);
+  const existing = dispatchers.get(key);
+  if (existing) return existing;
+  const options: EnvHttpProxyAgent.Options = { keepAliveTimeout: 10_000 };
+  if (extraCaPem.length > 0) {
+    const ca = [...rootCertificates, ...readExtraCaFile(nodeExtraCaCertsFile), ...extraCaPem];
+    options.connect = { ca };
+    // Through a proxy, the TLS session with Microsoft is opened by the tunnel, not `connect`.
+    options.requestTls = { ca };
+  }
+  const dispatcher = new EnvHttpProxyAgent(options);
+  dispatchers.set(key, dispatcher);
+  return dispatcher;
+}
+
+/** Builds the send function over a dispatcher, turning every failure into a TransportError. */
+export function createHttpSend(dispatcher: Dispatcher): HttpSend {
+  return (req) => send(dispatcher, req);
+}
+
+async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResponse> {
+  const host = hostOf(req.url);
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, req.timeoutMs);
+  const onOuterAbort = (): void => controller.abort();
+  req.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  try {
+    if (req.signal?.aborted) controller.abort();
+    const res = await request(req.url, {
+      method: req.method,
+      headers: req.headers ?? {},
+      body: req.body ?? null,
+      dispatcher,
+      signal: controller.signal,
+    });
+    const text = await res.body.text();
+    return { status: res.statusCode, headers: flattenHeaders(res.headers), text };
+  } catch (err) {
+    if (timedOut) {
+      throw new TransportError(
+        'timeout',
+        host,
+        `${host} did not answer within ${req.timeoutMs} ms`,
+        undefined,
+        {
+          cause: err,
+        },
+      );
+    }
+    if (req.signal?.aborted) {
+      throw new TransportError('aborted', host, `request to ${host} was cancelled`, undefined, {
+        cause: err,
+      });
+    }
+    const { kind, code } = classifyTransportFailure(err);
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new TransportError(kind, host, `${req.method} ${host} failed: ${reason}`, code, {
+      cause: err,
+    });
+  } finally {
+    clearTimeout(timer);
+    req.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+function flattenHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function readExtraCaFile(file: string | undefined): string[] {
+  if (!file) return [];
+  try {
+    return [readFileSync(file, 'utf8')];
+  } catch {
+    // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS; do the same.
+    return [];
+  }
+}
+
+function hashOf(pems: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const pem of [...pems].sort()) h.update(pem).update('\0');
+  return h.digest('hex');
+}
+
+/** `host[:port]` of a URL, for messages; never the path or query (they may carry tokens). */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'an invalid URL';
+  }
+}

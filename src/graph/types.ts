@@ -1,0 +1,127 @@
+/**
+ * Shapes the Graph client hands to the rest of the service. Everything here is plain data:
+ * parsed, validated and free of Graph's JSON envelope.
+ */
+
+/** The national clouds of GRAPH.md; each has its own login and Graph host. */
+export type GraphCloud = 'global' | 'usgov' | 'usgovdod' | 'china';
+
+/** The properties of SPEC §3 requested on every read, in `$select` order. */
+export const USER_PROPERTIES = [
+  'id',
+  'givenName',
+  'surname',
+  'displayName',
+  'mail',
+  'userPrincipalName',
+  'accountEnabled',
+  'userType',
+  'jobTitle',
+  'companyName',
+  'department',
+  'streetAddress',
+  'state',
+  'country',
+  'officeLocation',
+  'city',
+  'postalCode',
+] as const;
+
+/** One Entra user as read from Graph. A property Graph left out reads as `null`. */
+export interface GraphUser {
+  id: string;
+  givenName: string | null;
+  surname: string | null;
+  displayName: string | null;
+  mail: string | null;
+  userPrincipalName: string | null;
+  accountEnabled: boolean | null;
+  userType: string | null;
+  jobTitle: string | null;
+  companyName: string | null;
+  department: string | null;
+  streetAddress: string | null;
+  state: string | null;
+  country: string | null;
+  officeLocation: string | null;
+  city: string | null;
+  postalCode: string | null;
+}
+
+/** One page of `GET /users`. `invalid` counts entries dropped because they were malformed. */
+export interface UsersPage {
+  users: GraphUser[];
+  invalid: number;
+  nextLink: string | null;
+}
+
+/**
+ * A user removed from the directory, as reported by delta: `changed` = soft-deleted
+ * (restorable for 30 days), `deleted` = permanently deleted.
+ */
+export interface RemovedUser {
+  id: string;
+  reason: 'changed' | 'deleted';
+}
+
+/**
+ * One page of a delta round. The round ends with the page whose `deltaLink` is set: store
+ * it only after the whole round has been applied.
+ */
+export interface DeltaPage {
+  users: GraphUser[];
+  removed: RemovedUser[];
+  invalid: number;
+  nextLink: string | null;
+  deltaLink: string | null;
+}
+
+/** Where a delta round starts: from scratch, or from a stored deltaLink. */
+export type DeltaStart = { deltaLink: string } | { initial: true };
+
+/**
+ * Something the client did that metrics may count. A 429 (or any answer carrying
+ * Retry-After) is reported as `throttled`; every other retry as `retry`.
+ */
+export interface GraphEvent {
+  type: 'request' | 'retry' | 'throttled';
+  /** Which service answered: the token endpoint or Graph. */
+  target: 'token' | 'graph';
+  /** HTTP status when there was an answer; absent for network failures. */
+  status?: number;
+  /** How long the client waits before the next attempt. */
+  waitMs?: number;
+}
+
+/** A step of Test connection. */
+export interface ConnectionStep {
+  name: 'token' | 'permission' | 'read-user';
+  ok: boolean;
+  message: string;
+}
+
+/** The result of Test connection: every step, the first failing one explained. */
+export interface ConnectionTestResult {
+  ok: boolean;
+  steps: ConnectionStep[];
+}
+
+/** Options shared by the reads that follow pages. */
+export interface PagingOptions {
+  /** Fetch page N+1 while the consumer works on page N. */
+  prefetch?: boolean;
+}
+
+/** The Graph client of one integration. */
+export interface GraphClient {
+  /** Every user, `$top=999` pages of `/v1.0/users`. */
+  listUsers(options?: PagingOptions): AsyncIterable<UsersPage>;
+  /** One delta round; throws ResyncRequiredError when the stored link is no longer valid. */
+  deltaUsers(start: DeltaStart, options?: PagingOptions): AsyncIterable<DeltaPage>;
+  /** A deltaLink that tracks changes from now on (`$deltatoken=latest`). */
+  latestDeltaLink(): Promise<string>;
+  /** One user by object id, or null when Graph does not know it. */
+  getUser(id: string): Promise<GraphUser | null>;
+  /** token → permission → read one user; stops at the first failing step. */
+  testConnection(): Promise<ConnectionTestResult>;
+}
