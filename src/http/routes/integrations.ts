@@ -38,7 +38,8 @@ const integrationResponse = z.object({
   updatedAt: z.string(),
 });
 
-const idParams = z.strictObject({ id: z.string().min(1).max(200) });
+/** Integration ids are UUIDs: a malformed one answers 400 naming `id`, like other routes. */
+const idParams = z.strictObject({ id: z.uuid() });
 const tags = ['integrations'];
 
 /**
