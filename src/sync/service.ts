@@ -1,0 +1,133 @@
+import { hostname } from 'node:os';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.ts';
+import type { Database } from '../db/schema.ts';
+import { AppError, NotFoundError } from '../errors.ts';
+import { createGraphClient } from '../graph/client.ts';
+import type { ConnectionTestResult, GraphClient, GraphEvent } from '../graph/types.ts';
+import { loadCredentials } from '../integrations/service.ts';
+import type { SecretBox } from '../integrations/secret-box.ts';
+import type { Logger } from '../log.ts';
+import { approveHeldDeletions } from './approve.ts';
+import { classifyFailure, graphUserSource } from './graph-source.ts';
+import type { Run } from './run-record.ts';
+import { executeRun, type EngineDeps, type IntegrationRow } from './run.ts';
+import { createRun } from './runs-repo.ts';
+
+/** Where queued runs go to be executed: in-process (SQLite) or a job queue (PostgreSQL). */
+export interface RunDispatcher {
+  dispatch(run: { runId: string; integrationId: string }): Promise<void>;
+}
+
+export interface SyncServiceDeps {
+  db: Kysely<Database>;
+  log: Logger;
+  clock: Clock;
+  secretBox: SecretBox;
+  retentionDays: number;
+  /** Server-wide overrides (AZURE_AUTHORITY_HOST, GRAPH_ENDPOINT). */
+  authorityHost?: string | undefined;
+  graphEndpoint?: string | undefined;
+  /** CA certificates to trust besides the system ones (the emulator's, in demo and tests). */
+  extraCaPem?: string[] | undefined;
+  /** Graph client tuning (tests shorten timeouts and retries). */
+  graphTimeoutMs?: number | undefined;
+  onGraphEvent?: ((e: GraphEvent) => void) | undefined;
+  workerId?: string;
+}
+
+export interface RunRequest {
+  full: boolean;
+  dryRun: boolean;
+  trigger: 'manual' | 'schedule' | 'cli' | 'api';
+}
+
+/** The sync engine's entry points for the API, the CLI and the schedulers. */
+export interface SyncService {
+  /** Queues a run (409 RunInProgressError if one is active) and hands it to the dispatcher. */
+  requestRun(orgId: string, integrationId: string, request: RunRequest): Promise<Run>;
+  /** Executes a queued run in this process (dispatchers call this). */
+  execute(runId: string): Promise<Run | undefined>;
+  testConnection(orgId: string, integrationId: string): Promise<ConnectionTestResult>;
+  approve(orgId: string, runId: string): Promise<Run>;
+  setDispatcher(dispatcher: RunDispatcher): void;
+}
+
+export function createSyncService(deps: SyncServiceDeps): SyncService {
+  let dispatcher: RunDispatcher | undefined;
+  const workerId = deps.workerId ?? `${hostname()}:${process.pid}`;
+
+  async function clientFor(integrationId: string): Promise<GraphClient> {
+    const creds = await loadCredentials(deps.db, deps.secretBox, integrationId);
+    if (!creds)
+      throw new AppError(
+        400,
+        'secret_missing',
+        'The integration has no client secret: enter one and save',
+      );
+    return createGraphClient({
+      ...creds,
+      authorityHost: deps.authorityHost,
+      graphEndpoint: deps.graphEndpoint,
+      extraCaPem: deps.extraCaPem,
+      timeoutMs: deps.graphTimeoutMs,
+      onEvent: deps.onGraphEvent,
+    });
+  }
+
+  const engine: EngineDeps = {
+    db: deps.db,
+    log: deps.log,
+    clock: deps.clock,
+    retentionDays: deps.retentionDays,
+    workerId,
+    openSource: async (integration: IntegrationRow) =>
+      graphUserSource(await clientFor(integration.id)),
+    classify: classifyFailure,
+  };
+
+  async function integrationOf(orgId: string, integrationId: string) {
+    const row = await deps.db
+      .selectFrom('integrations')
+      .select(['id', 'org_id'])
+      .where('id', '=', integrationId)
+      .where('org_id', '=', orgId)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('Integration');
+    return row;
+  }
+
+  return {
+    async requestRun(orgId, integrationId, request) {
+      await integrationOf(orgId, integrationId);
+      const run = await createRun(
+        deps.db,
+        {
+          integrationId,
+          orgId,
+          trigger: request.trigger,
+          mode: request.full ? 'full' : 'incremental',
+          dryRun: request.dryRun,
+        },
+        deps.clock.now().toISOString(),
+      );
+      if (dispatcher) await dispatcher.dispatch({ runId: run.id, integrationId });
+      return run;
+    },
+    execute: (runId) => executeRun(engine, runId),
+    async testConnection(orgId, integrationId) {
+      await integrationOf(orgId, integrationId);
+      try {
+        return await (await clientFor(integrationId)).testConnection();
+      } catch (err) {
+        const info = classifyFailure(err);
+        return { ok: false, steps: [{ name: 'token', ok: false, message: info.message }] };
+      }
+    },
+    approve: (orgId, runId) =>
+      approveHeldDeletions(deps.db, orgId, runId, deps.clock.now(), deps.retentionDays),
+    setDispatcher(d) {
+      dispatcher = d;
+    },
+  };
+}
