@@ -44,7 +44,8 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   const v = value.trim();
   if (v === '') return null;
   if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
-  const at = Date.parse(v);
+  // An HTTP-date names its weekday or month; Date.parse alone would accept "-3" as a year.
+  const at = /[a-z]{3}/i.test(v) ? Date.parse(v) : Number.NaN;
   if (Number.isNaN(at)) return null;
   return Math.max(0, at - nowMs);
 }

@@ -9,6 +9,8 @@ import type { GraphError } from './errors.ts';
 export class TokenTransportError extends AuthError {
   constructor(readonly graphError: GraphError) {
     super('our_transport_error', graphError.message);
+    // msal's AuthError resets the prototype to its own; restore ours so instanceof works.
+    Object.setPrototypeOf(this, TokenTransportError.prototype);
     this.name = 'TokenTransportError';
   }
 }

@@ -22,7 +22,7 @@ export interface TokenProviderOptions {
   scope: string;
   /** Transport of this client: msal's network calls go through it. */
   network: MsalNetworkDeps;
-  /** Distinguishes transports (CA set, timeout) sharing the same credentials. */
+  /** Distinguishes CA sets sharing the same credentials. */
   transportKey: string;
 }
 

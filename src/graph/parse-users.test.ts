@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { parseEnvelope, parseUser, toDeltaPage, toUsersPage } from './parse-users.ts';
+
+const full = {
+  id: 'a1',
+  givenName: 'Ada',
+  surname: 'Lovelace',
+  displayName: 'Ada Lovelace',
+  mail: 'ada@contoso.com',
+  userPrincipalName: 'ada@contoso.com',
+  accountEnabled: true,
+  userType: 'Member',
+  jobTitle: 'Engineer',
+  companyName: 'Contoso',
+  department: 'R&D',
+  streetAddress: '1 Main St',
+  state: 'WA',
+  country: 'US',
+  officeLocation: 'B1',
+  city: 'Redmond',
+  postalCode: '98052',
+};
+
+describe('parseUser', () => {
+  it('keeps every property of SPEC §3 and reads absent ones as null', () => {
+    expect(parseUser(full)).toEqual(full);
+    expect(parseUser({ id: 'b2', givenName: 'Bo', '@odata.type': 'x' })).toEqual({
+      id: 'b2',
+      givenName: 'Bo',
+      surname: null,
+      displayName: null,
+      mail: null,
+      userPrincipalName: null,
+      accountEnabled: null,
+      userType: null,
+      jobTitle: null,
+      companyName: null,
+      department: null,
+      streetAddress: null,
+      state: null,
+      country: null,
+      officeLocation: null,
+      city: null,
+      postalCode: null,
+    });
+  });
+
+  it('rejects entries without an id or with a property of the wrong type', () => {
+    expect(parseUser({ givenName: 'x' })).toBeNull();
+    expect(parseUser({ id: '' })).toBeNull();
+    expect(parseUser({ id: 'x', givenName: 5 })).toBeNull();
+    expect(parseUser({ id: 'x', accountEnabled: 'yes' })).toBeNull();
+    expect(parseUser('x')).toBeNull();
+    expect(parseUser(null)).toBeNull();
+  });
+});
+
+describe('pages', () => {
+  it('drops and counts malformed users, keeping the rest', () => {
+    const env = parseEnvelope({
+      value: [full, { givenName: 'no id' }, 42, { id: 'c3' }],
+      '@odata.nextLink': 'https://g/next',
+    });
+    expect(env).not.toBeNull();
+    const page = toUsersPage(env!);
+    expect(page.users.map((u) => u.id)).toEqual(['a1', 'c3']);
+    expect(page.invalid).toBe(2);
+    expect(page.nextLink).toBe('https://g/next');
+  });
+
+  it('splits delta entries into users and removals with their reason', () => {
+    const env = parseEnvelope({
+      value: [
+        full,
+        { id: 'r1', '@removed': { reason: 'changed' } },
+        { id: 'r2', '@removed': { reason: 'deleted' } },
+        { id: 'r3', '@removed': { reason: 'other' } },
+      ],
+      '@odata.deltaLink': 'https://g/delta?$deltatoken=abc',
+    });
+    const page = toDeltaPage(env!);
+    expect(page.users.map((u) => u.id)).toEqual(['a1']);
+    expect(page.removed).toEqual([
+      { id: 'r1', reason: 'changed' },
+      { id: 'r2', reason: 'deleted' },
+    ]);
+    expect(page.invalid).toBe(1);
+    expect(page.nextLink).toBeNull();
+    expect(page.deltaLink).toBe('https://g/delta?$deltatoken=abc');
+  });
+
+  it('rejects envelopes without a value list or with non-string links', () => {
+    expect(parseEnvelope({})).toBeNull();
+    expect(parseEnvelope({ value: {} })).toBeNull();
+    expect(parseEnvelope({ value: [], '@odata.nextLink': 3 })).toBeNull();
+    expect(parseEnvelope([])).toBeNull();
+  });
+});
