@@ -118,7 +118,7 @@ describe('translateTokenError', () => {
       'Cannot reach login.example: the host name does not resolve',
     );
     expect(translateTokenError(new TokenTransportError(inner), ctx)).toBe(inner);
-    const urlError = new ClientConfigurationError('url_parse_error', 'bad url');
+    const urlError = new ClientConfigurationError('url_parse_error');
     expect(translateTokenError(urlError, ctx).code).toBe('tenant_malformed');
   });
 });
