@@ -1,0 +1,195 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { generateUsers, newGeneratorState, type GeneratorState } from './generate.ts';
+import { HARD_DELETED, LIVE, SOFT_DELETED, UserStore } from './user-store.ts';
+import type {
+  AddAppOptions,
+  DeltaOddities,
+  EmulatedAppCredentials,
+  EmulatedTenant,
+  EmulatedUser,
+} from './types.ts';
+
+/** An app registration as the token endpoint sees it. */
+export interface AppRegistration {
+  clientId: string;
+  secret: string;
+  secretExpiresAt: Date | null;
+  consent: boolean;
+}
+
+// prettier-ignore
+const USER_KEYS: ReadonlyArray<keyof EmulatedUser> = [
+  'id', 'givenName', 'surname', 'displayName', 'mail', 'userPrincipalName', 'accountEnabled',
+  'userType', 'jobTitle', 'companyName', 'department', 'streetAddress', 'state', 'country',
+  'officeLocation', 'city', 'postalCode',
+];
+
+/** Only the known Graph properties of `source`, so stray keys never reach responses. */
+function pickKnown(source: Partial<EmulatedUser>): Partial<EmulatedUser> {
+  const out: Record<string, unknown> = {};
+  for (const key of USER_KEYS) {
+    if (key in source && source[key] !== undefined) out[key] = source[key];
+  }
+  return out as Partial<EmulatedUser>;
+}
+
+/** A client secret shaped like Entra's (40 characters, with `~` and `.`). */
+export function newSecret(): string {
+  return randomBytes(30).toString('base64').replace(/\+/g, '~').replace(/\//g, '.');
+}
+
+/** Thrown by tenant operations on an unknown (or already hard-deleted) user. */
+export class UnknownUserError extends Error {
+  constructor(id: string) {
+    super(`user ${id} not found`);
+  }
+}
+
+/** The in-memory implementation of {@link EmulatedTenant}. */
+export class Tenant implements EmulatedTenant {
+  readonly store = new UserStore();
+  readonly apps = new Map<string, AppRegistration>();
+  readonly defaultApp: EmulatedAppCredentials;
+  deltaOddities: DeltaOddities = {};
+  /** Bumped by expireDeltaTokens: links carrying an older generation answer 410. */
+  deltaGeneration = 0;
+  private readonly generatorState: GeneratorState = newGeneratorState();
+
+  constructor(
+    readonly id: string,
+    readonly domain: string,
+    private readonly seed: number,
+  ) {
+    this.defaultApp = this.addApp({ consent: true });
+  }
+
+  addApp(opts: AddAppOptions = {}): EmulatedAppCredentials {
+    const app: AppRegistration = {
+      clientId: (opts.clientId ?? randomUUID()).toLowerCase(),
+      secret: opts.secret ?? newSecret(),
+      secretExpiresAt: opts.secretExpiresAt ?? null,
+      consent: opts.consent ?? true,
+    };
+    this.apps.set(app.clientId, app);
+    return { clientId: app.clientId, secret: app.secret };
+  }
+
+  addUser(u: Partial<EmulatedUser>): EmulatedUser {
+    const known = pickKnown(u);
+    const givenName = known.givenName ?? null;
+    const surname = known.surname ?? null;
+    const id = known.id ?? randomUUID();
+    const local =
+      [givenName, surname]
+        .filter((s): s is string => s !== null)
+        .join('.')
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/[^a-z0-9.]/g, '') || `user${this.store.size + 1}`;
+    const user: EmulatedUser = {
+      id,
+      givenName,
+      surname,
+      displayName:
+        known.displayName !== undefined
+          ? known.displayName
+          : [givenName, surname].filter((s) => s !== null).join(' ') || null,
+      mail: known.mail ?? null,
+      userPrincipalName: known.userPrincipalName ?? `${local}.${id.slice(0, 4)}@${this.domain}`,
+      accountEnabled: known.accountEnabled ?? true,
+      userType: known.userType ?? 'Member',
+      jobTitle: known.jobTitle ?? null,
+      companyName: known.companyName ?? null,
+      department: known.department ?? null,
+      streetAddress: known.streetAddress ?? null,
+      state: known.state ?? null,
+      country: known.country ?? null,
+      officeLocation: known.officeLocation ?? null,
+      city: known.city ?? null,
+      postalCode: known.postalCode ?? null,
+    };
+    this.store.insert(user);
+    return { ...user };
+  }
+
+  updateUser(id: string, patch: Partial<EmulatedUser>): EmulatedUser {
+    const index = this.requireIndex(id, false);
+    const current = this.store.at(index) as EmulatedUser;
+    const { id: _ignored, ...changes } = pickKnown(patch);
+    const next: EmulatedUser = { ...current, ...changes };
+    this.store.replace(index, next);
+    return { ...next };
+  }
+
+  disableUser(id: string): void {
+    this.updateUser(id, { accountEnabled: false });
+  }
+
+  enableUser(id: string): void {
+    this.updateUser(id, { accountEnabled: true });
+  }
+
+  softDeleteUser(id: string): void {
+    const index = this.requireIndex(id, false);
+    if (this.store.stateAt(index) !== LIVE) throw new UnknownUserError(id);
+    this.store.setState(index, SOFT_DELETED);
+  }
+
+  restoreUser(id: string): void {
+    const index = this.requireIndex(id, true);
+    if (this.store.stateAt(index) !== SOFT_DELETED) {
+      throw new Error(`user ${id} is not in deleted items`);
+    }
+    this.store.setState(index, LIVE);
+  }
+
+  hardDeleteUser(id: string): void {
+    const index = this.requireIndex(id, true);
+    this.store.setState(index, HARD_DELETED);
+  }
+
+  getUser(id: string): EmulatedUser | undefined {
+    const index = this.store.indexOf(id);
+    if (index === undefined || this.store.stateAt(index) !== LIVE) return undefined;
+    const user = this.store.at(index);
+    return user ? { ...user } : undefined;
+  }
+
+  /** True when the user is in deleted items (soft-deleted, restorable). */
+  isSoftDeleted(id: string): boolean {
+    const index = this.store.indexOf(id);
+    return index !== undefined && this.store.stateAt(index) === SOFT_DELETED;
+  }
+
+  *users(): IterableIterator<EmulatedUser> {
+    for (let i = 0; i < this.store.size; i++) {
+      const user = this.store.at(i);
+      if (user && this.store.stateAt(i) === LIVE) yield { ...user };
+    }
+  }
+
+  count(): number {
+    return this.store.live;
+  }
+
+  generate(n: number, seed: number = this.seed): void {
+    for (const user of generateUsers(n, seed, this.domain, this.generatorState)) {
+      this.store.insert(user);
+    }
+  }
+
+  expireDeltaTokens(): void {
+    this.deltaGeneration += 1;
+  }
+
+  /** Record index of a user that is not hard-deleted (soft-deleted only when allowed). */
+  private requireIndex(id: string, allowSoftDeleted: boolean): number {
+    const index = this.store.indexOf(id);
+    if (index === undefined) throw new UnknownUserError(id);
+    const state = this.store.stateAt(index);
+    if (state === HARD_DELETED || (state === SOFT_DELETED && !allowSoftDeleted)) {
+      throw new UnknownUserError(id);
+    }
+    return index;
+  }
+}
