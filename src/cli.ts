@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ConfigError } from './config.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerSync } from './commands/sync.ts';
 
 /** The `azure-user-sync` command line. Each command lives in src/commands/. */
 export function buildProgram(): Command {
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .description('Keeps a workforce platform directory in step with Microsoft Entra ID')
     .showHelpAfterError();
   registerMigrate(program);
+  registerSync(program);
   return program;
 }
 

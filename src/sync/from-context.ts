@@ -1,0 +1,26 @@
+import type { AppContext } from '../context.ts';
+import type { GraphEvent } from '../graph/types.ts';
+import { createSyncService, type SyncService } from './service.ts';
+
+export interface SyncServiceExtras {
+  /** CA certificates to trust besides the system ones (the in-process emulator's). */
+  extraCaPem?: string[] | undefined;
+  onGraphEvent?: ((e: GraphEvent) => void) | undefined;
+  workerId?: string;
+}
+
+/** The sync service of a process, configured from its context (config, db, log, clock). */
+export function syncServiceFor(ctx: AppContext, extras: SyncServiceExtras = {}): SyncService {
+  return createSyncService({
+    db: ctx.db,
+    log: ctx.log,
+    clock: ctx.clock,
+    secretBox: ctx.secretBox,
+    retentionDays: ctx.config.deactivatedRetentionDays,
+    authorityHost: ctx.config.azureAuthorityHost,
+    graphEndpoint: ctx.config.graphEndpoint,
+    extraCaPem: extras.extraCaPem,
+    onGraphEvent: extras.onGraphEvent,
+    ...(extras.workerId ? { workerId: extras.workerId } : {}),
+  });
+}

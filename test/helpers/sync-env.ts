@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { createOrganization } from '../../src/directory/organizations.ts';
+import { createUnit } from '../../src/directory/units.ts';
+import { createUserType } from '../../src/directory/user-types.ts';
+import type { DialectKind } from '../../src/db/connect.ts';
+import type { MatchField } from '../../src/db/schema.ts';
+import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
+import { createIntegration } from '../../src/integrations/service.ts';
+import { createSecretBox, type SecretBox } from '../../src/integrations/secret-box.ts';
+import { createLogger, type Logger } from '../../src/log.ts';
+import type { Run } from '../../src/sync/run-record.ts';
+import { createSyncService, type SyncService } from '../../src/sync/service.ts';
+import { createTestDatabase, type TestDatabase } from './databases.ts';
+
+/** A clock tests can move forward. */
+export interface TestClock {
+  now(): Date;
+  set(d: Date): void;
+  advanceDays(days: number): void;
+}
+
+export function testClock(start = new Date('2026-01-05T09:00:00.000Z')): TestClock {
+  let t = start.getTime();
+  return {
+    now: () => new Date(t),
+    set: (d) => {
+      t = d.getTime();
+    },
+    advanceDays: (days) => {
+      t += days * 86_400_000;
+    },
+  };
+}
+
+/** A migrated database, an emulated tenant and an integration connected to it. */
+export interface SyncEnv {
+  db: TestDatabase;
+  emulator: Emulator;
+  log: Logger;
+  clock: TestClock;
+  secretBox: SecretBox;
+  orgId: string;
+  integrationId: string;
+  sync: SyncService;
+  /** Unit and user type ids by name. */
+  units: Map<string, string>;
+  userTypes: Map<string, string>;
+  /** Queues and executes a run in this process, returning its final record. */
+  run(opts?: { full?: boolean; dryRun?: boolean }): Promise<Run>;
+  close(): Promise<void>;
+}
+
+export interface SyncEnvOptions {
+  units?: string[];
+  userTypes?: string[];
+  unitField?: MatchField;
+  userTypeField?: MatchField;
+  deletionThreshold?: number;
+  includeGuests?: boolean;
+  deactivateDisabledUsers?: boolean;
+  emulatorUsers?: number;
+  seed?: number;
+}
+
+export async function createSyncEnv(dialect: DialectKind, options: SyncEnvOptions = {}): Promise<SyncEnv> {
+  const db = await createTestDatabase(dialect);
+  const emulator = await startEmulator({
+    ...(options.emulatorUsers ? { users: options.emulatorUsers } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  });
+  const log = createLogger('silent');
+  const clock = testClock();
+  const secretBox = createSecretBox(randomBytes(32));
+  const org = await createOrganization(db.db, `Org ${randomBytes(3).toString('hex')}`, clock.now());
+  const units = new Map<string, string>();
+  for (const name of options.units ?? ['Sales', 'Engineering', 'Support']) {
+    units.set(name, (await createUnit(db.db, org.id, { name }, clock.now())).id);
+  }
+  const userTypes = new Map<string, string>();
+  for (const name of options.userTypes ?? ['Employee', 'Manager']) {
+    userTypes.set(name, (await createUserType(db.db, org.id, { name }, clock.now())).id);
+  }
+  const integration = await createIntegration({ db: db.db, secretBox, clock, log }, org.id, {
+    name: 'Entra',
+    applicationId: emulator.tenant.defaultApp.clientId,
+    tenantId: emulator.tenant.id,
+    secret: emulator.tenant.defaultApp.secret,
+    unitField: options.unitField ?? 'department',
+    userTypeField: options.userTypeField ?? 'jobTitle',
+    enabled: true,
+    deletionThreshold: options.deletionThreshold ?? 500,
+    includeGuests: options.includeGuests ?? false,
+    deactivateDisabledUsers: options.deactivateDisabledUsers ?? true,
+  });
+  const sync = createSyncService({
+    db: db.db,
+    log,
+    clock,
+    secretBox,
+    retentionDays: 90,
+    authorityHost: emulator.origin,
+    graphEndpoint: emulator.origin,
+    extraCaPem: [emulator.caCertPem],
+    graphTimeoutMs: 5000,
+  });
+  return {
+    db,
+    emulator,
+    log,
+    clock,
+    secretBox,
+    orgId: org.id,
+    integrationId: integration.id,
+    sync,
+    units,
+    userTypes,
+    async run(opts = {}) {
+      const queued = await sync.requestRun(org.id, integration.id, {
+        full: opts.full ?? false,
+        dryRun: opts.dryRun ?? false,
+        trigger: 'api',
+      });
+      const done = await sync.execute(queued.id);
+      if (!done) throw new Error('run vanished');
+      return done;
+    },
+    async close() {
+      await emulator.close();
+      await db.drop();
+    },
+  };
+}
