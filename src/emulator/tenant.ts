@@ -115,7 +115,9 @@ export class Tenant implements EmulatedTenant {
   updateUser(id: string, patch: Partial<EmulatedUser>): EmulatedUser {
     const index = this.requireIndex(id, false);
     const current = this.store.at(index) as EmulatedUser;
-    const { id: _ignored, ...changes } = pickKnown(patch);
+    const changes = pickKnown(patch);
+    // The id is the stable key: a patch never changes it.
+    delete changes.id;
     const next: EmulatedUser = { ...current, ...changes };
     this.store.replace(index, next);
     return { ...next };
