@@ -1,0 +1,27 @@
+import type { ReactNode } from 'react';
+import type { TestResult } from '../types.ts';
+
+/** The steps of Test connection (token → permission → read one user), each ✓ or ✗. */
+export function TestResultView({ result }: { result: TestResult }): ReactNode {
+  return (
+    <div
+      className={`card test-result ${result.ok ? 'ok' : 'bad'}`}
+      data-testid="test-result"
+      role="status"
+    >
+      <h3>{result.ok ? 'Connection works' : 'Connection failed'}</h3>
+      <ol className="steps">
+        {result.steps.map((step, index) => (
+          <li key={`${index}-${step.name}`} className={step.ok ? 'step-ok' : 'step-bad'}>
+            <span className="step-mark" aria-hidden="true">
+              {step.ok ? '✓' : '✗'}
+            </span>
+            <span className="visually-hidden">{step.ok ? 'Passed:' : 'Failed:'}</span>
+            <strong>{step.name}</strong>
+            {step.message ? <span className="step-message"> — {step.message}</span> : null}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { ConfirmButton } from './confirm-button.tsx';
+import { messageOf } from '../api.ts';
+import { deleteUnit, updateUnit } from '../endpoints.ts';
+import { subtreeIds, type TreeRow } from '../lib/unit-tree.ts';
+import type { Unit } from '../types.ts';
+
+interface Props {
+  row: TreeRow;
+  units: Unit[];
+  /** Display order of all units, for the parent select. */
+  rows: TreeRow[];
+  onChanged: () => Promise<void>;
+}
+
+type Mode = 'view' | 'rename' | 'move';
+
+/** One unit in the tree, indented by depth, with rename, move and delete. */
+export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
+  const { unit, depth } = row;
+  const [mode, setMode] = useState<Mode>('view');
+  const [name, setName] = useState(unit.name);
+  const [parentId, setParentId] = useState(unit.parentId ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  // A unit cannot move under itself or its own descendants.
+  const excluded = subtreeIds(units, unit.id);
+
+  const act = async (action: () => Promise<unknown>): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      setMode('view');
+      await onChanged();
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const submitRename = (event: FormEvent): void => {
+    event.preventDefault();
+    if (!name.trim()) {
+      setError('Enter a name.');
+      return;
+    }
+    void act(() => updateUnit(unit.id, { name: name.trim() }));
+  };
+  const submitMove = (event: FormEvent): void => {
+    event.preventDefault();
+    void act(() => updateUnit(unit.id, { parentId: parentId || null }));
+  };
+
+  return (
+    <li className="tree-row" style={{ paddingLeft: `${depth * 1.5}rem` }} data-testid="unit-row">
+      <div className="tree-line">
+        {mode === 'rename' ? (
+          <form className="inline-form" onSubmit={submitRename}>
+            <label htmlFor={`rename-${unit.id}`} className="visually-hidden">
+              New name for {unit.name}
+            </label>
+            <input
+              id={`rename-${unit.id}`}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              autoFocus
+              maxLength={200}
+            />
+            <button type="submit" className="primary" disabled={busy}>
+              Save
+            </button>
+            <button type="button" onClick={() => setMode('view')}>
+              Cancel
+            </button>
+          </form>
+        ) : mode === 'move' ? (
+          <form className="inline-form" onSubmit={submitMove}>
+            <span className="tree-name" title={unit.name}>
+              {unit.name}
+            </span>
+            <label htmlFor={`move-${unit.id}`}>Parent</label>
+            <select
+              id={`move-${unit.id}`}
+              value={parentId}
+              onChange={(e) => setParentId(e.target.value)}
+              autoFocus
+            >
+              <option value="">(top level)</option>
+              {rows
+                .filter((r) => !excluded.has(r.unit.id))
+                .map((r) => (
+                  <option key={r.unit.id} value={r.unit.id}>
+                    {'\u00a0\u00a0'.repeat(r.depth)}
+                    {r.unit.name}
+                  </option>
+                ))}
+            </select>
+            <button type="submit" className="primary" disabled={busy}>
+              Move
+            </button>
+            <button type="button" onClick={() => setMode('view')}>
+              Cancel
+            </button>
+          </form>
+        ) : (
+          <>
+            <span className="tree-name" title={unit.name}>
+              {depth > 0 ? (
+                <span className="tree-branch" aria-hidden="true">
+                  └{' '}
+                </span>
+              ) : null}
+              {unit.name}
+            </span>
+            <span className="row-actions">
+              <button
+                type="button"
+                onClick={() => setMode('rename')}
+                aria-label={`Rename ${unit.name}`}
+              >
+                Rename
+              </button>
+              <button
+                type="button"
+                onClick={() => setMode('move')}
+                aria-label={`Move ${unit.name}`}
+              >
+                Move
+              </button>
+              <ConfirmButton
+                label="Delete"
+                ariaLabel={`Delete ${unit.name}`}
+                question={`Delete ${unit.name}?`}
+                confirmLabel="Yes, delete"
+                onConfirm={() => act(() => deleteUnit(unit.id))}
+              />
+            </span>
+          </>
+        )}
+      </div>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </li>
+  );
+}

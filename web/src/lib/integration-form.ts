@@ -1,0 +1,135 @@
+/**
+ * The Azure User Sync form (SPEC §2) as pure data: what the inputs hold, the checks made
+ * before saving, and the body sent to the API. The server checks again; its field issues
+ * are shown the same way.
+ */
+import type { Cloud, Integration, IntegrationInput, MatchField } from '../types.ts';
+
+/** What the inputs hold: text inputs as strings, exactly as typed. */
+export interface IntegrationFormState {
+  name: string;
+  applicationId: string;
+  tenantId: string;
+  /** The secret being entered; '' leaves a stored secret as it is. */
+  secret: string;
+  /** `YYYY-MM-DD` from the date input, or ''. */
+  secretExpiresAt: string;
+  unitField: MatchField;
+  userTypeField: MatchField;
+  enabled: boolean;
+  cloud: Cloud;
+  deactivateDisabledUsers: boolean;
+  includeGuests: boolean;
+  deletionThreshold: string;
+  syncIntervalMinutes: string;
+}
+
+export type FormErrors = Partial<Record<keyof IntegrationFormState, string>>;
+
+/** A new integration's form, with the defaults of SPEC §2. */
+export function emptyForm(): IntegrationFormState {
+  return {
+    name: '',
+    applicationId: '',
+    tenantId: '',
+    secret: '',
+    secretExpiresAt: '',
+    unitField: 'department',
+    userTypeField: 'jobTitle',
+    enabled: true,
+    cloud: 'global',
+    deactivateDisabledUsers: true,
+    includeGuests: false,
+    deletionThreshold: '500',
+    syncIntervalMinutes: '60',
+  };
+}
+
+/** The form filled from a stored integration (the secret is never known). */
+export function formFromIntegration(integration: Integration): IntegrationFormState {
+  return {
+    name: integration.name,
+    applicationId: integration.applicationId,
+    tenantId: integration.tenantId,
+    secret: '',
+    secretExpiresAt: integration.secretExpiresAt ? integration.secretExpiresAt.slice(0, 10) : '',
+    unitField: integration.unitField,
+    userTypeField: integration.userTypeField,
+    enabled: integration.enabled,
+    cloud: integration.cloud,
+    deactivateDisabledUsers: integration.deactivateDisabledUsers,
+    includeGuests: integration.includeGuests,
+    deletionThreshold: String(integration.deletionThreshold),
+    syncIntervalMinutes: String(integration.syncIntervalMinutes),
+  };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// A DNS name with at least one dot, e.g. contoso.onmicrosoft.com.
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The message for an equal unit and user type field, shown as soon as both are chosen. */
+export const SAME_FIELD_MESSAGE =
+  'The user type field must differ from the unit field: choose two different Entra fields.';
+
+/**
+ * Checks the form before saving. `secretRequired` is true on create, and when the admin
+ * pressed Replace on an existing secret.
+ */
+export function validateForm(form: IntegrationFormState, secretRequired: boolean): FormErrors {
+  const errors: FormErrors = {};
+  const name = form.name.trim();
+  if (!name) errors.name = 'Enter a name.';
+  else if (name.length > 100) errors.name = 'Use at most 100 characters.';
+  if (!GUID.test(form.applicationId.trim())) {
+    errors.applicationId = 'Enter the Application (client) ID: a GUID like 00000000-0000-…';
+  }
+  const tenant = form.tenantId.trim();
+  if (!GUID.test(tenant) && !DOMAIN.test(tenant)) {
+    errors.tenantId =
+      'Enter the Directory (tenant) ID (a GUID) or a domain like contoso.onmicrosoft.com.';
+  }
+  if (secretRequired && !form.secret.trim()) errors.secret = 'Paste the client secret’s Value.';
+  if (form.secretExpiresAt && !DATE.test(form.secretExpiresAt)) {
+    errors.secretExpiresAt = 'Enter a date (YYYY-MM-DD) or leave empty.';
+  }
+  if (form.unitField === form.userTypeField) errors.userTypeField = SAME_FIELD_MESSAGE;
+  const threshold = wholeNumber(form.deletionThreshold);
+  if (threshold === null || threshold < 0) {
+    errors.deletionThreshold = 'Enter a whole number of users (0 turns the guard off).';
+  }
+  const interval = wholeNumber(form.syncIntervalMinutes);
+  if (interval === null || interval < 5) {
+    errors.syncIntervalMinutes = 'Enter a whole number of minutes, at least 5.';
+  }
+  return errors;
+}
+
+function wholeNumber(text: string): number | null {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed)) return null;
+  const value = Number(trimmed);
+  return Number.isSafeInteger(value) ? value : null;
+}
+
+/** The API body for a valid form; the secret is included only when one was typed. */
+export function inputFromForm(form: IntegrationFormState): IntegrationInput {
+  const input: IntegrationInput = {
+    name: form.name.trim(),
+    applicationId: form.applicationId.trim(),
+    tenantId: form.tenantId.trim(),
+    secretExpiresAt: form.secretExpiresAt || null,
+    unitField: form.unitField,
+    userTypeField: form.userTypeField,
+    enabled: form.enabled,
+    cloud: form.cloud,
+    deactivateDisabledUsers: form.deactivateDisabledUsers,
+    includeGuests: form.includeGuests,
+    deletionThreshold: Number(form.deletionThreshold.trim()),
+    syncIntervalMinutes: Number(form.syncIntervalMinutes.trim()),
+  };
+  const secret = form.secret.trim();
+  if (secret) input.secret = secret;
+  return input;
+}

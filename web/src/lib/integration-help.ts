@@ -1,0 +1,53 @@
+/**
+ * Labels and help texts of the Azure User Sync form: where each value is found in the
+ * Microsoft Entra admin center (entra.microsoft.com).
+ */
+import type { Cloud, MatchField } from '../types.ts';
+
+export const MATCH_FIELD_LABELS: Record<MatchField, string> = {
+  jobTitle: 'Job title (jobTitle)',
+  companyName: 'Company name (companyName)',
+  department: 'Department (department)',
+  streetAddress: 'Street address (streetAddress)',
+  state: 'State or province (state)',
+  country: 'Country or region (country)',
+  officeLocation: 'Office location (officeLocation)',
+  city: 'City (city)',
+  postalCode: 'Postal code (postalCode)',
+};
+
+export const CLOUD_LABELS: Record<Cloud, string> = {
+  global: 'Global (login.microsoftonline.com)',
+  usgov: 'US Government GCC High (login.microsoftonline.us)',
+  usgovdod: 'US Government DoD (login.microsoftonline.us, dod-graph)',
+  china: 'China, operated by 21Vianet (login.chinacloudapi.cn)',
+};
+
+export const HELP = {
+  name: 'Shown in the integration list, e.g. “Contoso Entra ID”. 1–100 characters.',
+  applicationId:
+    'Entra admin center → App registrations → your app → Overview → Application (client) ID.',
+  tenantId:
+    'Entra admin center → App registrations → your app → Overview → Directory (tenant) ID, or a verified domain such as contoso.onmicrosoft.com.',
+  secret:
+    'Certificates & secrets → Client secrets → New client secret → copy the Value (not the Secret ID). It is stored encrypted and never shown again.',
+  permission:
+    'The app needs: API permissions → Add a permission → Microsoft Graph → Application permissions → User.Read.All → Grant admin consent.',
+  secretExpiresAt:
+    'Certificates & secrets → Client secrets → the “Expires” column. The panel warns 30 days before and after this date.',
+  unitField:
+    'The Entra user property whose value names the user’s unit (Users → a user → Properties). Its value must equal a unit name, e.g. department “Store 12”.',
+  userTypeField:
+    'The Entra user property listing the user’s user types, comma-separated, e.g. job title “Employee, Manager”. Must differ from the unit field.',
+  enabled: 'Only enabled integrations are synchronised on their schedule.',
+  cloud:
+    'Global for almost every tenant. National clouds: Entra admin center → Overview → the tenant’s “Cloud” or the login host you sign in at.',
+  deactivateDisabledUsers:
+    'When “Account enabled” is No in Entra (Users → a user → Properties → Settings), the platform user is deactivated as if it had been deleted.',
+  includeGuests:
+    'Also synchronise guest accounts (User type “Guest”, invited from other organisations). Off by default.',
+  deletionThreshold:
+    'If one run would deactivate more users than this, the deactivations are held until you approve them. 0 turns the guard off.',
+  syncIntervalMinutes:
+    'Minutes between incremental synchronisations (Graph delta query). At least 5; 60 by default.',
+} as const;

@@ -1,0 +1,303 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { ApiError, messageOf, type FieldIssue } from '../api.ts';
+import { Alert, LoadState } from '../components/alert.tsx';
+import { ConfirmButton } from '../components/confirm-button.tsx';
+import { IntegrationFormFields } from '../components/integration-form-fields.tsx';
+import { RunHistory } from '../components/run-history.tsx';
+import { TestResultView } from '../components/test-result.tsx';
+import {
+  createIntegration,
+  deleteIntegration,
+  getIntegration,
+  startSync,
+  testIntegration,
+  updateIntegration,
+} from '../endpoints.ts';
+import { splitIssues } from '../lib/field-errors.ts';
+import {
+  emptyForm,
+  formFromIntegration,
+  inputFromForm,
+  SAME_FIELD_MESSAGE,
+  validateForm,
+  type FormErrors,
+  type IntegrationFormState,
+} from '../lib/integration-form.ts';
+import { paths } from '../lib/routes.ts';
+import { secretWarning, secretWarningText } from '../lib/secret-expiry.ts';
+import { useLoad } from '../lib/use-load.ts';
+import { Link, navigate } from '../router.tsx';
+import type { Integration, TestResult } from '../types.ts';
+
+const FORM_FIELDS = Object.keys(emptyForm()) as (keyof IntegrationFormState)[];
+
+/** Loads an integration (or starts a new one) and shows its form, actions and runs. */
+export function IntegrationPage({ id }: { id: string | null }): ReactNode {
+  const loaded = useLoad(() => (id ? getIntegration(id) : Promise.resolve(null)), id ?? 'new');
+  if (loaded.data === undefined) {
+    return (
+      <section>
+        <Breadcrumb name={id ? 'Integration' : 'New integration'} />
+        <LoadState loading={loaded.loading} error={loaded.error} />
+      </section>
+    );
+  }
+  return <IntegrationEditor integration={loaded.data} />;
+}
+
+function Breadcrumb({ name }: { name: string }): ReactNode {
+  return (
+    <nav className="breadcrumb" aria-label="Breadcrumb">
+      <Link to={paths.integrations()}>Integrations</Link> <span aria-hidden="true">›</span>{' '}
+      <span className="truncate">{name}</span>
+    </nav>
+  );
+}
+
+function IntegrationEditor({
+  integration: initial,
+}: {
+  integration: Integration | null;
+}): ReactNode {
+  const [saved, setSaved] = useState<Integration | null>(initial);
+  const [form, setForm] = useState<IntegrationFormState>(
+    initial ? formFromIntegration(initial) : emptyForm(),
+  );
+  const [replacingSecret, setReplacingSecret] = useState(false);
+  const [submitted, setSubmitted] = useState(false);
+  const [serverErrors, setServerErrors] = useState<FormErrors>({});
+  const [otherIssues, setOtherIssues] = useState<FieldIssue[]>([]);
+  const [notice, setNotice] = useState<{ kind: 'success' | 'error'; text: string } | null>(
+    new URLSearchParams(window.location.search).has('created')
+      ? {
+          kind: 'success',
+          text: 'Integration created. Test the connection, then initiate the first synchronisation.',
+        }
+      : null,
+  );
+  const [busy, setBusy] = useState<string | null>(null);
+  const [testResult, setTestResult] = useState<TestResult | null>(null);
+  const [runsKey, setRunsKey] = useState(0);
+
+  const secretRequired = !saved?.secretSet || replacingSecret;
+  const clientErrors = validateForm(form, secretRequired);
+  // The two fields must differ: say so at once, not only after pressing Save.
+  const liveErrors: FormErrors = submitted
+    ? clientErrors
+    : form.unitField === form.userTypeField
+      ? { userTypeField: SAME_FIELD_MESSAGE }
+      : {};
+  const errors: FormErrors = { ...serverErrors, ...liveErrors };
+  const dirty = !saved || JSON.stringify(form) !== JSON.stringify(formFromIntegration(saved));
+
+  const change = (patch: Partial<IntegrationFormState>): void => {
+    setForm((current) => ({ ...current, ...patch }));
+    // A server complaint about a field is stale once that field is edited.
+    setServerErrors((current) => {
+      const next = { ...current };
+      for (const key of Object.keys(patch) as (keyof IntegrationFormState)[]) delete next[key];
+      return next;
+    });
+  };
+
+  const save = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    setSubmitted(true);
+    setNotice(null);
+    setOtherIssues([]);
+    if (Object.keys(clientErrors).length > 0) {
+      focusFirstError();
+      return;
+    }
+    setBusy('save');
+    try {
+      const input = inputFromForm(form);
+      if (!saved) {
+        const created = await createIntegration(input);
+        navigate(`${paths.integration(created.id)}?created=1`, { replace: true });
+        return;
+      }
+      const updated = await updateIntegration(saved.id, input);
+      setSaved(updated);
+      setForm(formFromIntegration(updated));
+      setReplacingSecret(false);
+      setSubmitted(false);
+      setServerErrors({});
+      setNotice({ kind: 'success', text: 'Saved.' });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 400) {
+        const { byField, other } = splitIssues(err.issues, FORM_FIELDS);
+        setServerErrors(byField);
+        setOtherIssues(other);
+        setNotice({ kind: 'error', text: err.message });
+        focusFirstError();
+      } else {
+        setNotice({ kind: 'error', text: messageOf(err) });
+      }
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const runTest = async (integrationId: string): Promise<void> => {
+    setBusy('test');
+    setNotice(null);
+    setTestResult(null);
+    try {
+      setTestResult(await testIntegration(integrationId));
+    } catch (err) {
+      setNotice({ kind: 'error', text: messageOf(err) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const sync = async (
+    integrationId: string,
+    options: { full?: boolean; dryRun?: boolean },
+  ): Promise<void> => {
+    setBusy(options.dryRun ? 'preview' : 'sync');
+    setNotice(null);
+    try {
+      const started = await startSync(integrationId, options);
+      navigate(paths.run(started.runId) + (started.alreadyRunning ? '?already=1' : ''));
+    } catch (err) {
+      setNotice({ kind: 'error', text: messageOf(err) });
+      setBusy(null);
+      setRunsKey((key) => key + 1);
+    }
+  };
+
+  const remove = async (integrationId: string): Promise<void> => {
+    try {
+      await deleteIntegration(integrationId);
+      navigate(paths.integrations(), { replace: true });
+    } catch (err) {
+      setNotice({ kind: 'error', text: messageOf(err) });
+    }
+  };
+
+  const warning = saved ? secretWarning(saved, new Date()) : null;
+
+  return (
+    <section>
+      <Breadcrumb name={saved ? saved.name : 'New integration'} />
+      <div className="page-head">
+        <h1 className="wrap">{saved ? saved.name : 'New Azure User Sync integration'}</h1>
+      </div>
+      {saved?.status === 'needs-attention' ? (
+        <Alert kind="warning" testId="attention">
+          <strong>Needs attention.</strong> {saved.attentionMessage ?? ''}
+        </Alert>
+      ) : null}
+      {warning ? (
+        <Alert kind={warning.level === 'expired' ? 'error' : 'warning'} testId="secret-warning">
+          {secretWarningText(warning)}. Create a new secret in Entra ID (Certificates &amp; secrets)
+          and replace it here.
+        </Alert>
+      ) : null}
+      {notice ? (
+        <Alert kind={notice.kind} testId="form-notice">
+          {notice.text}
+        </Alert>
+      ) : null}
+      {otherIssues.length > 0 ? (
+        <Alert>
+          <ul>
+            {otherIssues.map((issue) => (
+              <li key={`${issue.field}:${issue.message}`}>
+                {issue.field}: {issue.message}
+              </li>
+            ))}
+          </ul>
+        </Alert>
+      ) : null}
+
+      <form
+        className="card form"
+        onSubmit={(event) => void save(event)}
+        noValidate
+        aria-label="Azure User Sync settings"
+      >
+        <IntegrationFormFields
+          form={form}
+          errors={errors}
+          secretSet={saved?.secretSet ?? false}
+          replacingSecret={replacingSecret}
+          onReplaceSecret={(replacing) => {
+            setReplacingSecret(replacing);
+            if (!replacing) change({ secret: '' });
+          }}
+          onChange={change}
+        />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy !== null}>
+            {busy === 'save' ? 'Saving…' : 'Save'}
+          </button>
+          {saved ? (
+            <>
+              <button type="button" onClick={() => void runTest(saved.id)} disabled={busy !== null}>
+                {busy === 'test' ? 'Testing…' : 'Test connection'}
+              </button>
+              <button
+                type="button"
+                onClick={() => void sync(saved.id, { dryRun: true })}
+                disabled={busy !== null}
+              >
+                {busy === 'preview' ? 'Starting preview…' : 'Preview'}
+              </button>
+              <button
+                type="button"
+                className="primary"
+                onClick={() => void sync(saved.id, { full: true })}
+                disabled={busy !== null}
+              >
+                {busy === 'sync' ? 'Starting…' : 'Initiate synchronisation'}
+              </button>
+            </>
+          ) : null}
+        </div>
+        {saved && dirty ? (
+          <p className="small muted" role="status">
+            You have unsaved changes: Test connection, Preview and synchronisation use the saved
+            settings.
+          </p>
+        ) : null}
+        {!saved ? (
+          <p className="small muted">
+            Save first; then you can test the connection and synchronise.
+          </p>
+        ) : null}
+      </form>
+
+      {testResult ? <TestResultView result={testResult} /> : null}
+
+      {saved ? (
+        <>
+          <RunHistory integrationId={saved.id} refreshKey={runsKey} />
+          <section className="danger-zone" aria-labelledby="danger-title">
+            <h2 id="danger-title">Delete integration</h2>
+            <p className="small muted">
+              Deleting stops synchronisation for this integration and removes its settings. This
+              cannot be undone.
+            </p>
+            <ConfirmButton
+              label="Delete integration"
+              question={`Delete “${saved.name}”?`}
+              confirmLabel="Yes, delete"
+              onConfirm={() => remove(saved.id)}
+            />
+          </section>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+/** Moves keyboard focus to the first field with an error, after React has rendered it. */
+function focusFirstError(): void {
+  window.setTimeout(() => {
+    const invalid = document.querySelector<HTMLElement>('[aria-invalid="true"]');
+    invalid?.focus();
+  }, 0);
+}

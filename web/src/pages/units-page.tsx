@@ -1,0 +1,99 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { messageOf } from '../api.ts';
+import { Alert, LoadState } from '../components/alert.tsx';
+import { UnitRow } from '../components/unit-row.tsx';
+import { createUnit, listUnits } from '../endpoints.ts';
+import { flattenTree } from '../lib/unit-tree.ts';
+import { useLoad } from '../lib/use-load.ts';
+
+/** The unit tree: create (with a parent), rename, move, delete. */
+export function UnitsPage(): ReactNode {
+  const units = useLoad(listUnits, 'units');
+  const [name, setName] = useState('');
+  const [parentId, setParentId] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const rows = flattenTree(units.data ?? []);
+
+  const create = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    if (!name.trim()) {
+      setError('Enter a name.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await createUnit(name.trim(), parentId || null);
+      setName('');
+      await units.reload();
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section>
+      <h1>Units</h1>
+      <form
+        className="card form compact"
+        onSubmit={(event) => void create(event)}
+        noValidate
+        aria-label="New unit"
+      >
+        <h2>New unit</h2>
+        {error ? <Alert>{error}</Alert> : null}
+        <div className="grid-3">
+          <div className="field">
+            <label htmlFor="new-unit-name">Name</label>
+            <input
+              id="new-unit-name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              maxLength={200}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="new-unit-parent">Parent unit</label>
+            <select
+              id="new-unit-parent"
+              value={parentId}
+              onChange={(e) => setParentId(e.target.value)}
+            >
+              <option value="">(top level)</option>
+              {rows.map(({ unit, depth }) => (
+                <option key={unit.id} value={unit.id}>
+                  {'\u00a0\u00a0'.repeat(depth)}
+                  {unit.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field field-button">
+            <button type="submit" className="primary" disabled={busy}>
+              Create unit
+            </button>
+          </div>
+        </div>
+      </form>
+
+      <LoadState loading={units.loading && !units.data} error={units.error} />
+      {units.data && rows.length === 0 ? <p className="muted">No units yet.</p> : null}
+      {rows.length > 0 ? (
+        <ul className="tree card" aria-label="Unit tree" data-testid="unit-tree">
+          {rows.map((row) => (
+            <UnitRow
+              key={row.unit.id}
+              row={row}
+              units={units.data ?? []}
+              rows={rows}
+              onChanged={units.reload}
+            />
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,158 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { messageOf } from '../api.ts';
+import { Alert, LoadState } from '../components/alert.tsx';
+import { ConfirmButton } from '../components/confirm-button.tsx';
+import { createUserType, deleteUserType, listUserTypes, renameUserType } from '../endpoints.ts';
+import { useLoad } from '../lib/use-load.ts';
+import type { UserType } from '../types.ts';
+
+/** User types (roles): list, create, rename, delete. */
+export function UserTypesPage(): ReactNode {
+  const types = useLoad(listUserTypes, 'user-types');
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const sorted = [...(types.data ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+
+  const create = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    if (!name.trim()) {
+      setError('Enter a name.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await createUserType(name.trim());
+      setName('');
+      await types.reload();
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section>
+      <h1>User types</h1>
+      <form
+        className="card form compact inline-create"
+        onSubmit={(event) => void create(event)}
+        noValidate
+        aria-label="New user type"
+      >
+        {error ? <Alert>{error}</Alert> : null}
+        <div className="field">
+          <label htmlFor="new-user-type-name">New user type</label>
+          <div className="input-row">
+            <input
+              id="new-user-type-name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              maxLength={200}
+              placeholder="e.g. Manager"
+            />
+            <button type="submit" className="primary" disabled={busy}>
+              Create user type
+            </button>
+          </div>
+        </div>
+      </form>
+      <LoadState loading={types.loading && !types.data} error={types.error} />
+      {types.data && sorted.length === 0 ? <p className="muted">No user types yet.</p> : null}
+      {sorted.length > 0 ? (
+        <ul className="tree card" aria-label="User types" data-testid="user-types-list">
+          {sorted.map((type) => (
+            <UserTypeRow key={type.id} type={type} onChanged={types.reload} />
+          ))}
+        </ul>
+      ) : null}
+    </section>
+  );
+}
+
+function UserTypeRow({
+  type,
+  onChanged,
+}: {
+  type: UserType;
+  onChanged: () => Promise<void>;
+}): ReactNode {
+  const [renaming, setRenaming] = useState(false);
+  const [name, setName] = useState(type.name);
+  const [error, setError] = useState<string | null>(null);
+
+  const act = async (action: () => Promise<unknown>): Promise<void> => {
+    setError(null);
+    try {
+      await action();
+      setRenaming(false);
+      await onChanged();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  const rename = (event: FormEvent): void => {
+    event.preventDefault();
+    if (!name.trim()) {
+      setError('Enter a name.');
+      return;
+    }
+    void act(() => renameUserType(type.id, name.trim()));
+  };
+
+  return (
+    <li className="tree-row" data-testid="user-type-row">
+      <div className="tree-line">
+        {renaming ? (
+          <form className="inline-form" onSubmit={rename}>
+            <label htmlFor={`rename-type-${type.id}`} className="visually-hidden">
+              New name for {type.name}
+            </label>
+            <input
+              id={`rename-type-${type.id}`}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              autoFocus
+              maxLength={200}
+            />
+            <button type="submit" className="primary">
+              Save
+            </button>
+            <button type="button" onClick={() => setRenaming(false)}>
+              Cancel
+            </button>
+          </form>
+        ) : (
+          <>
+            <span className="tree-name" title={type.name}>
+              {type.name}
+            </span>
+            <span className="row-actions">
+              <button
+                type="button"
+                onClick={() => setRenaming(true)}
+                aria-label={`Rename ${type.name}`}
+              >
+                Rename
+              </button>
+              <ConfirmButton
+                label="Delete"
+                ariaLabel={`Delete ${type.name}`}
+                question={`Delete ${type.name}?`}
+                confirmLabel="Yes, delete"
+                onConfirm={() => act(() => deleteUserType(type.id))}
+              />
+            </span>
+          </>
+        )}
+      </div>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </li>
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * Shapes of the REST API (SPEC §6) as the panel reads them. Fields marked optional may be
+ * missing from older servers: every screen renders without them.
+ */
+
+/** The nine Entra user properties an integration can match units and user types on. */
+export const MATCH_FIELDS = [
+  'jobTitle',
+  'companyName',
+  'department',
+  'streetAddress',
+  'state',
+  'country',
+  'officeLocation',
+  'city',
+  'postalCode',
+] as const;
+export type MatchField = (typeof MATCH_FIELDS)[number];
+
+export const CLOUDS = ['global', 'usgov', 'usgovdod', 'china'] as const;
+export type Cloud = (typeof CLOUDS)[number];
+
+export interface Session {
+  email: string;
+  organization: { id: string; name: string };
+}
+
+export interface SecretExpiry {
+  level: 'expired' | 'expiring';
+  days: number;
+}
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'held';
+
+export interface RunSummary {
+  id: string;
+  status: RunStatus;
+  finishedAt: string | null;
+}
+
+export interface Integration {
+  id: string;
+  name: string;
+  applicationId: string;
+  tenantId: string;
+  secretSet: boolean;
+  secretExpiresAt: string | null;
+  secretExpiry?: SecretExpiry | null;
+  unitField: MatchField;
+  userTypeField: MatchField;
+  enabled: boolean;
+  cloud: Cloud;
+  deactivateDisabledUsers: boolean;
+  includeGuests: boolean;
+  deletionThreshold: number;
+  syncIntervalMinutes: number;
+  nextRunAt?: string | null;
+  lastRun?: RunSummary | null;
+  status?: 'ok' | 'needs-attention';
+  attentionMessage?: string | null;
+}
+
+/** What the form sends on create (secret required) or update (secret optional). */
+export interface IntegrationInput {
+  name: string;
+  applicationId: string;
+  tenantId: string;
+  secret?: string;
+  secretExpiresAt: string | null;
+  unitField: MatchField;
+  userTypeField: MatchField;
+  enabled: boolean;
+  cloud: Cloud;
+  deactivateDisabledUsers: boolean;
+  includeGuests: boolean;
+  deletionThreshold: number;
+  syncIntervalMinutes: number;
+}
+
+export interface TestStep {
+  name: string;
+  ok: boolean;
+  message: string;
+}
+
+export interface TestResult {
+  ok: boolean;
+  steps: TestStep[];
+}
+
+export interface RunCounts {
+  created: number;
+  updated: number;
+  linked: number;
+  deactivated: number;
+  reactivated: number;
+  unchanged: number;
+  skipped: number;
+  unassigned: number;
+}
+
+export interface Run {
+  id: string;
+  integrationId: string;
+  mode: string;
+  dryRun: boolean;
+  trigger: string;
+  status: RunStatus;
+  startedAt: string | null;
+  finishedAt: string | null;
+  progress?: { usersRead: number; pages: number; total?: number | null } | null;
+  counts?: Partial<RunCounts> | null;
+  heldDeletions?: number | null;
+  error: { code: string; message: string } | null;
+  notes?: string[] | string | null;
+}
+
+export interface RunChange {
+  seq: number;
+  action: string;
+  subject: string | null;
+  externalId: string | null;
+  userId: string | null;
+  details: unknown;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Membership {
+  unitId: string;
+  userTypeIds: string[];
+  managedBy: string | null;
+}
+
+export interface User {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  status: 'active' | 'deactivated';
+  deactivatedAt: string | null;
+  purgeAfter: string | null;
+  assigned: boolean;
+  source: { integrationId: string; externalId: string } | null;
+  memberships: Membership[];
+}
+
+export interface Unit {
+  id: string;
+  name: string;
+  parentId: string | null;
+}
+
+export interface UserType {
+  id: string;
+  name: string;
+}
