@@ -67,6 +67,7 @@ async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpRespo
   const host = hostOf(req.url);
   const controller = new AbortController();
   let timedOut = false;
+  let headersReceived = false;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
@@ -82,6 +83,7 @@ async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpRespo
       dispatcher,
       signal: controller.signal,
     });
+    headersReceived = true;
     const text = await res.body.text();
     return { status: res.statusCode, headers: flattenHeaders(res.headers), text };
   } catch (err) {
@@ -101,7 +103,10 @@ async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpRespo
         cause: err,
       });
     }
-    const { kind, code } = classifyTransportFailure(err);
+    const classified = classifyTransportFailure(err);
+    // The status line came, the body did not: the answer was cut short mid-way.
+    const kind = headersReceived && classified.kind !== 'tls' ? 'truncated' : classified.kind;
+    const code = classified.code;
     const reason = err instanceof Error ? err.message : String(err);
     throw new TransportError(kind, host, `${req.method} ${host} failed: ${reason}`, code, {
       cause: err,
