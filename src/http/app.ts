@@ -1,0 +1,119 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { AppContext } from '../context.ts';
+import type { DirectoryHooks } from '../directory/hooks.ts';
+import { authenticate } from './auth-hook.ts';
+import { toErrorReply } from './error-reply.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerIntegrationRoutes } from './routes/integrations.ts';
+import { registerUnitRoutes } from './routes/units.ts';
+import { registerUserTypeRoutes } from './routes/user-types.ts';
+import { registerUserRoutes } from './routes/users.ts';
+import type { ApiApp } from './types.ts';
+
+/** Largest accepted request body. */
+export const BODY_LIMIT = 1024 * 1024;
+
+export const API_PREFIX = '/api/v1';
+
+export interface BuildAppOptions {
+  hooks?: DirectoryHooks;
+  /** More route modules, registered last inside the authenticated /api/v1 scope. */
+  extraRoutes?: Array<(app: ApiApp, ctx: AppContext) => void>;
+}
+
+/**
+ * Builds the HTTP application: zod validation and serialisation, the OpenAPI document at
+ * `/api/openapi.json`, one error shape for every failure, `/healthz`, and the /api/v1 routes
+ * behind the authentication hook. The caller decides whether to `listen` or `inject`.
+ */
+export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<ApiApp> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    // Fastify's default request logs carry method, url, status and timing only: never
+    // bodies, headers or cookies (and log.ts redacts credentials should one slip in).
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // An empty JSON body counts as no body, so `POST /users/:id/deactivate` works whether or
+  // not the client sends a Content-Type; malformed JSON is still refused.
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    defaultJson(request, text, done);
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const answer = toErrorReply(err);
+    if (answer.internal) request.log.error({ err }, 'request failed');
+    return reply.code(answer.status).send(answer.body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: {
+        code: 'not_found',
+        message: `No route ${request.method} ${request.url.split('?')[0]}`,
+      },
+    }),
+  );
+
+  await app.register(fastifyCookie);
+  // Not global: only routes that ask for it (login) are limited.
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Azure User Sync',
+        description: 'Platform directory and Microsoft Entra ID synchronisation API',
+        version: '1',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'aus_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  registerHealthRoutes(app, ctx);
+
+  await app.register(
+    async (scope) => {
+      const api = scope.withTypeProvider<ZodTypeProvider>();
+      api.addHook('onRequest', authenticate(ctx));
+      registerAuthRoutes(api, ctx);
+      registerUnitRoutes(api, ctx);
+      registerUserTypeRoutes(api, ctx);
+      registerUserRoutes(api, ctx, options.hooks);
+      registerIntegrationRoutes(api, ctx);
+      for (const register of options.extraRoutes ?? []) register(api, ctx);
+    },
+    { prefix: API_PREFIX },
+  );
+
+  // TODO(panel): `await registerPanel(app)` from './panel.ts' once that file exists; it
+  // serves the built admin panel at `/`.
+
+  return app;
+}

@@ -1,0 +1,41 @@
+import type {} from '@fastify/cookie';
+import type { FastifyRequest } from 'fastify';
+import { resolveSession } from '../auth/sessions.ts';
+import type { AppContext } from '../context.ts';
+import { UnauthorizedError } from '../errors.ts';
+
+/** Name of the panel's session cookie (httpOnly, SameSite=Lax). */
+export const SESSION_COOKIE = 'aus_session';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set on the few /api/v1 routes that need no signed-in administrator (login). */
+    public?: boolean;
+  }
+}
+
+/** The session token of a request: `Authorization: Bearer …` first, then the cookie. */
+export function tokenOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match?.[1];
+  }
+  const cookie = request.cookies[SESSION_COOKIE];
+  return cookie && cookie.length > 0 ? cookie : undefined;
+}
+
+/**
+ * The onRequest hook of the /api/v1 scope: resolves the token to a principal or answers 401.
+ * Runs before body parsing, so an anonymous caller learns nothing from validation errors.
+ */
+export function authenticate(ctx: AppContext) {
+  return async (request: FastifyRequest): Promise<void> => {
+    if (request.routeOptions.config.public === true) return;
+    const token = tokenOf(request);
+    if (!token || token.length > 200) throw new UnauthorizedError();
+    const principal = await resolveSession(ctx.db, token, ctx.clock.now());
+    if (!principal) throw new UnauthorizedError();
+    request.principal = principal;
+  };
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { createUnit, deleteUnit, getUnit, listUnits, updateUnit } from '../../directory/units.ts';
+import { withTransaction } from '../../directory/transaction.ts';
+import { idParams, nameSchema, unitView } from '../schemas.ts';
+import { principalOf, type ApiApp } from '../types.ts';
+
+const tags = ['units'];
+
+/** Units (the organisation's tree): list, create, rename/move, delete. */
+export function registerUnitRoutes(app: ApiApp, ctx: AppContext): void {
+  app.get(
+    '/units',
+    {
+      schema: {
+        tags,
+        summary: 'All units of the organisation',
+        response: { 200: z.array(unitView) },
+      },
+    },
+    async (request) => listUnits(ctx.db, principalOf(request).orgId),
+  );
+
+  app.get(
+    '/units/:id',
+    { schema: { tags, summary: 'One unit', params: idParams, response: { 200: unitView } } },
+    async (request) => getUnit(ctx.db, principalOf(request).orgId, request.params.id),
+  );
+
+  app.post(
+    '/units',
+    {
+      schema: {
+        tags,
+        summary: 'Create a unit (at the top, or under parentId)',
+        body: z.strictObject({ name: nameSchema, parentId: z.uuid().nullable().optional() }),
+        response: { 201: unitView },
+      },
+    },
+    async (request, reply) => {
+      const orgId = principalOf(request).orgId;
+      const unit = await withTransaction(ctx.db, (trx) =>
+        createUnit(trx, orgId, request.body, ctx.clock.now()),
+      );
+      return reply.code(201).send(unit);
+    },
+  );
+
+  app.patch(
+    '/units/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename a unit and/or move it (parentId null moves it to the top)',
+        params: idParams,
+        body: z.strictObject({
+          name: nameSchema.optional(),
+          parentId: z.uuid().nullable().optional(),
+        }),
+        response: { 200: unitView },
+      },
+    },
+    async (request) => {
+      const orgId = principalOf(request).orgId;
+      return withTransaction(ctx.db, (trx) =>
+        updateUnit(trx, orgId, request.params.id, request.body),
+      );
+    },
+  );
+
+  app.delete(
+    '/units/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a unit without members or sub-units (409 otherwise)',
+        params: idParams,
+      },
+    },
+    async (request, reply) => {
+      const orgId = principalOf(request).orgId;
+      await withTransaction(ctx.db, (trx) => deleteUnit(trx, orgId, request.params.id));
+      return reply.code(204).send();
+    },
+  );
+}

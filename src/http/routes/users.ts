@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import type { DirectoryHooks } from '../../directory/hooks.ts';
+import { deleteManualMembership, setManualMembership } from '../../directory/memberships.ts';
+import { getUserWithMemberships } from '../../directory/user-details.ts';
+import { listUsers, MAX_PAGE_SIZE } from '../../directory/user-listing.ts';
+import { createUser, deactivateUser, reactivateUser, updateUser } from '../../directory/users.ts';
+import { emailSchema, idParams, nameSchema, userView } from '../schemas.ts';
+import { principalOf, type ApiApp } from '../types.ts';
+
+const tags = ['users'];
+
+const membershipParams = z.strictObject({ id: z.uuid(), unitId: z.uuid() });
+
+const listQuery = z.object({
+  status: z.enum(['active', 'deactivated']).optional(),
+  assignment: z.enum(['unassigned']).optional(),
+  email: z.string().trim().min(1).max(320).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  cursor: z.string().min(1).max(200).optional(),
+});
+
+/**
+ * Users: keyset-paged listing with filters, create (calling `hooks.afterUserCreated` in the
+ * same transaction), read, edit, deactivate/reactivate and manual memberships.
+ */
+export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: DirectoryHooks = {}): void {
+  const now = () => ctx.clock.now();
+
+  app.get(
+    '/users',
+    {
+      schema: {
+        tags,
+        summary: 'List users (All, Unassigned, Deactivated), paged by cursor',
+        querystring: listQuery,
+        response: {
+          200: z.object({ items: z.array(userView), nextCursor: z.string().nullable() }),
+        },
+      },
+    },
+    async (request) => listUsers(ctx.db, principalOf(request).orgId, request.query),
+  );
+
+  app.post(
+    '/users',
+    {
+      schema: {
+        tags,
+        summary: 'Create a user (linked to Entra if an integration knows the email)',
+        body: z.strictObject({ firstName: nameSchema, lastName: nameSchema, email: emailSchema }),
+        response: { 201: userView },
+      },
+    },
+    async (request, reply) => {
+      const orgId = principalOf(request).orgId;
+      const user = await createUser(ctx.db, orgId, request.body, now(), hooks);
+      return reply.code(201).send(await getUserWithMemberships(ctx.db, orgId, user.id));
+    },
+  );
+
+  app.get(
+    '/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One user with memberships',
+        params: idParams,
+        response: { 200: userView },
+      },
+    },
+    async (request) =>
+      getUserWithMemberships(ctx.db, principalOf(request).orgId, request.params.id),
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Edit names or email',
+        params: idParams,
+        body: z.strictObject({
+          firstName: nameSchema.optional(),
+          lastName: nameSchema.optional(),
+          email: emailSchema.optional(),
+        }),
+        response: { 200: userView },
+      },
+    },
+    async (request) => {
+      const orgId = principalOf(request).orgId;
+      await updateUser(ctx.db, orgId, request.params.id, request.body, now());
+      return getUserWithMemberships(ctx.db, orgId, request.params.id);
+    },
+  );
+
+  app.post(
+    '/users/:id/deactivate',
+    {
+      schema: {
+        tags,
+        summary: 'Deactivate a user; it is purged after the retention period',
+        params: idParams,
+        response: { 200: userView },
+      },
+    },
+    async (request) => {
+      const orgId = principalOf(request).orgId;
+      await deactivateUser(ctx.db, orgId, request.params.id, {
+        now: now(),
+        retentionDays: ctx.config.deactivatedRetentionDays,
+      });
+      return getUserWithMemberships(ctx.db, orgId, request.params.id);
+    },
+  );
+
+  app.post(
+    '/users/:id/reactivate',
+    {
+      schema: {
+        tags,
+        summary: 'Reactivate a deactivated user',
+        params: idParams,
+        response: { 200: userView },
+      },
+    },
+    async (request) => {
+      const orgId = principalOf(request).orgId;
+      await reactivateUser(ctx.db, orgId, request.params.id, now());
+      return getUserWithMemberships(ctx.db, orgId, request.params.id);
+    },
+  );
+
+  app.put(
+    '/users/:id/memberships/:unitId',
+    {
+      schema: {
+        tags,
+        summary: 'Set the manual membership of a user in a unit with these user types',
+        params: membershipParams,
+        body: z.strictObject({ userTypeIds: z.array(z.uuid()).max(200) }),
+        response: { 200: userView },
+      },
+    },
+    async (request) => {
+      const orgId = principalOf(request).orgId;
+      await setManualMembership(
+        ctx.db,
+        orgId,
+        {
+          userId: request.params.id,
+          unitId: request.params.unitId,
+          userTypeIds: request.body.userTypeIds,
+        },
+        now(),
+      );
+      return getUserWithMemberships(ctx.db, orgId, request.params.id);
+    },
+  );
+
+  app.delete(
+    '/users/:id/memberships/:unitId',
+    {
+      schema: {
+        tags,
+        summary: 'Remove a manual membership (409 when an integration manages it)',
+        params: membershipParams,
+      },
+    },
+    async (request, reply) => {
+      const orgId = principalOf(request).orgId;
+      await deleteManualMembership(ctx.db, orgId, {
+        userId: request.params.id,
+        unitId: request.params.unitId,
+      });
+      return reply.code(204).send();
+    },
+  );
+}
