@@ -261,7 +261,9 @@ async function finishRound(
   await db.transaction().execute(async (trx) => {
     await addRunProgress(trx, runId, { deactivated }, at.toISOString());
     if (!round.dryRun) {
-      // The delta link moves only now that the whole round is applied (SPEC §5.1).
+      // The delta link moves only now that the whole round is applied (SPEC §5.1), and only
+      // if nobody changed the settings meanwhile: a new tenant or field requires a full run,
+      // which the settings change already asked for.
       await trx
         .updateTable('integrations')
         .set({
@@ -269,9 +271,9 @@ async function finishRound(
           full_sync_required: 0,
           credential_failures: 0,
           attention_message: null,
-          updated_at: at.toISOString(),
         })
         .where('id', '=', integration.id)
+        .where('updated_at', '=', integration.updated_at)
         .execute();
     }
     await trx.deleteFrom('run_seen').where('run_id', '=', runId).execute();

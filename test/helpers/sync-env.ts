@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createOrganization } from '../../src/directory/organizations.ts';
+import { createAdmin } from '../../src/auth/admins.ts';
+import type { AppContext } from '../../src/context.ts';
+import { DEFAULT_DATABASE_URL, loadConfig } from '../../src/config.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { registerRunRoutes } from '../../src/http/routes/runs.ts';
+import type { ApiApp } from '../../src/http/types.ts';
+import { syncDirectoryHooks } from '../../src/sync/link-on-create.ts';
 import { createUnit } from '../../src/directory/units.ts';
 import { createUserType } from '../../src/directory/user-types.ts';
 import type { DialectKind } from '../../src/db/connect.ts';
@@ -45,6 +51,13 @@ export interface SyncEnv {
   /** Unit and user type ids by name. */
   units: Map<string, string>;
   userTypes: Map<string, string>;
+  app: ApiApp;
+  /** Calls the REST API as the organisation's administrator. */
+  api(
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }>;
   /** Queues and executes a run in this process, returning its final record. */
   run(opts?: { full?: boolean; dryRun?: boolean }): Promise<Run>;
   close(): Promise<void>;
@@ -62,7 +75,10 @@ export interface SyncEnvOptions {
   seed?: number;
 }
 
-export async function createSyncEnv(dialect: DialectKind, options: SyncEnvOptions = {}): Promise<SyncEnv> {
+export async function createSyncEnv(
+  dialect: DialectKind,
+  options: SyncEnvOptions = {},
+): Promise<SyncEnv> {
   const db = await createTestDatabase(dialect);
   const emulator = await startEmulator({
     ...(options.emulatorUsers ? { users: options.emulatorUsers } : {}),
@@ -71,7 +87,13 @@ export async function createSyncEnv(dialect: DialectKind, options: SyncEnvOption
   const log = createLogger('silent');
   const clock = testClock();
   const secretBox = createSecretBox(randomBytes(32));
-  const org = await createOrganization(db.db, `Org ${randomBytes(3).toString('hex')}`, clock.now());
+  const adminEmail = `admin-${randomBytes(3).toString('hex')}@example.test`;
+  const adminPassword = 'correct horse battery';
+  const { organization: org } = await createAdmin(
+    db.db,
+    { org: `Org ${randomBytes(3).toString('hex')}`, email: adminEmail, password: adminPassword },
+    { now: clock.now(), scrypt: { N: 1024, r: 8, p: 1 } },
+  );
   const units = new Map<string, string>();
   for (const name of options.units ?? ['Sales', 'Engineering', 'Support']) {
     units.set(name, (await createUnit(db.db, org.id, { name }, clock.now())).id);
@@ -103,8 +125,52 @@ export async function createSyncEnv(dialect: DialectKind, options: SyncEnvOption
     extraCaPem: [emulator.caCertPem],
     graphTimeoutMs: 5000,
   });
+  const ctx: AppContext = {
+    config: { ...loadConfig({ DATABASE_URL: DEFAULT_DATABASE_URL }), deactivatedRetentionDays: 90 },
+    database: db,
+    db: db.db,
+    log,
+    clock,
+    secretBox,
+  };
+  const app = await buildApp(ctx, {
+    hooks: syncDirectoryHooks(clock),
+    extraRoutes: [(api, c) => registerRunRoutes(api, c, sync)],
+  });
+  let token = '';
+  async function signIn(): Promise<void> {
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: adminEmail, password: adminPassword },
+    });
+    token = (login.json() as { token: string }).token;
+  }
+  async function api(
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }> {
+    if (!token) await signIn();
+    const send = () =>
+      app.inject({
+        method,
+        url: `/api/v1${url}`,
+        headers: { authorization: `Bearer ${token}` },
+        ...(body !== undefined ? { payload: body as Record<string, unknown> } : {}),
+      });
+    let res = await send();
+    // Tests move the clock by days; sessions expire after hours, so sign in again.
+    if (res.statusCode === 401) {
+      await signIn();
+      res = await send();
+    }
+    return { status: res.statusCode, body: res.body ? (res.json() as unknown) : undefined };
+  }
   return {
     db,
+    app,
+    api,
     emulator,
     log,
     clock,
@@ -125,6 +191,7 @@ export async function createSyncEnv(dialect: DialectKind, options: SyncEnvOption
       return done;
     },
     async close() {
+      await app.close();
       await emulator.close();
       await db.drop();
     },
