@@ -62,23 +62,28 @@ export class FaultInjector implements FaultController {
 
   /** The fault for this request, if any. `isToken` marks the token endpoint. */
   decide(method: string, path: string, isToken: boolean): FaultDecision | null {
+    // Every matching rule counts the request, even when an earlier rule fires on it, so
+    // "nth" always means the nth request the rule could see.
+    let chosen: ActiveRule | undefined;
     for (const active of this.rules) {
       const { rule } = active;
       if (rule.method && rule.method.toUpperCase() !== method) continue;
       if (!active.pattern.test(path)) continue;
       active.seen += 1;
-      const nth = rule.nth ?? 1;
-      const times = rule.times ?? 1;
-      if (active.seen >= nth && active.fired < times) {
-        active.fired += 1;
-        this.rules = this.rules.filter((r) => r.fired < (r.rule.times ?? 1));
-        this.injectedCount += 1;
-        return {
-          kind: rule.kind,
-          retryAfter: rule.retryAfter ?? (rule.kind === '429' ? 1 : undefined),
-          stallMs: rule.stallMs ?? DEFAULT_STALL_MS,
-        };
+      if (!chosen && active.seen >= (rule.nth ?? 1) && active.fired < (rule.times ?? 1)) {
+        chosen = active;
       }
+    }
+    if (chosen) {
+      const { rule } = chosen;
+      chosen.fired += 1;
+      this.rules = this.rules.filter((r) => r.fired < (r.rule.times ?? 1));
+      this.injectedCount += 1;
+      return {
+        kind: rule.kind,
+        retryAfter: rule.retryAfter ?? (rule.kind === '429' ? 1 : undefined),
+        stallMs: rule.stallMs ?? DEFAULT_STALL_MS,
+      };
     }
     if (this.rate <= 0) return null;
     const graph = path.startsWith('/v1.0/');

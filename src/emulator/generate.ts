@@ -44,6 +44,10 @@ export function mailSafe(name: string): string {
 // Computed once: the generator reuses these strings, so a million users share them.
 const GIVEN_ASCII = GIVEN_NAMES.map(mailSafe);
 const SURNAME_ASCII = SURNAMES.map(mailSafe);
+// Names that differ only in accents ("Maria", "María") share one ASCII form, so UPN
+// numbering counts per ASCII form: index of its first occurrence.
+const GIVEN_KEY = GIVEN_ASCII.map((a) => GIVEN_ASCII.indexOf(a));
+const SURNAME_KEY = SURNAME_ASCII.map((a) => SURNAME_ASCII.indexOf(a));
 
 /**
  * Index into a list with a skew towards its start (r² concentrates draws near 0): the first
@@ -54,20 +58,30 @@ function skewed(random: Random, length: number): number {
   return Math.floor(r * r * length);
 }
 
-function hex8(random: Random): string {
-  return Math.floor(random() * 0x100000000)
-    .toString(16)
-    .padStart(8, '0');
-}
+const HEX = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+const GUID_CODES: number[] = new Array<number>(36).fill(45); // 45 = '-'
+const GUID_DIGITS = [...Array(36).keys()].filter((i) => ![8, 13, 18, 23].includes(i));
 
-/** A GUID-shaped id drawn from the PRNG (4 draws, cheap enough for a million users). */
+/**
+ * A GUID-shaped id drawn from the PRNG (version-4 layout). Built with one fromCharCode call
+ * so the result is a flat string: concatenated strings would be flattened again when the id
+ * is hashed or serialised, which costs seconds at a million users.
+ */
 function guid(random: Random): string {
-  const a = hex8(random);
-  const b = hex8(random);
-  const c = hex8(random);
-  const d = hex8(random);
-  const variant = '89ab'[parseInt(c[0] ?? '0', 16) & 3];
-  return `${a}-${b.slice(0, 4)}-4${b.slice(5)}-${variant}${c.slice(1, 4)}-${c.slice(4)}${d}`;
+  let bits = 0;
+  let left = 0;
+  for (const i of GUID_DIGITS) {
+    if (left === 0) {
+      bits = Math.floor(random() * 0x100000000);
+      left = 8;
+    }
+    GUID_CODES[i] = HEX[bits & 15] as number;
+    bits >>>= 4;
+    left -= 1;
+  }
+  GUID_CODES[14] = 52; // '4': version
+  GUID_CODES[19] = HEX[8 + ((GUID_CODES[19] as number) & 3)] as number; // variant 8..b
+  return String.fromCharCode(...GUID_CODES);
 }
 
 /**
@@ -112,7 +126,7 @@ export function* generateUsers(
     const si = skewed(random, SURNAMES.length);
     const given = GIVEN_NAMES[gi] as string;
     const surname = SURNAMES[si] as string;
-    const pair = gi * SURNAMES.length + si;
+    const pair = (GIVEN_KEY[gi] as number) * SURNAMES.length + (SURNAME_KEY[si] as number);
     const taken = state.nameCounts[pair] ?? 0;
     state.nameCounts[pair] = taken + 1;
     const local = `${GIVEN_ASCII[gi]}.${SURNAME_ASCII[si]}${taken ? taken + 1 : ''}`;
@@ -141,7 +155,11 @@ export function* generateUsers(
     const displayName =
       givenName === null && surnameValue === null
         ? `Shared Mailbox ${state.produced}`
-        : [givenName, surnameValue].filter((s) => s !== null).join(' ');
+        : givenName === null
+          ? surnameValue
+          : surnameValue === null
+            ? givenName
+            : `${givenName} ${surnameValue}`;
 
     const jobTitle =
       random() < rates.jobTitleList

@@ -176,7 +176,7 @@ export class Tenant implements EmulatedTenant {
 
   generate(n: number, seed: number = this.seed): void {
     for (const user of generateUsers(n, seed, this.domain, this.generatorState)) {
-      this.store.insert(user);
+      this.store.insert(user, true);
     }
   }
 
