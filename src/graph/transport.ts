@@ -43,7 +43,10 @@ export function getDispatcher(
   extraCaPem: readonly string[] = [],
   nodeExtraCaCertsFile: string | undefined = process.env.NODE_EXTRA_CA_CERTS,
 ): Dispatcher {
-  const key = extraCaPem.length === 0 ? 'default' : hashOf(extraCaPem);
+  const key =
+    extraCaPem.length === 0
+      ? 'default'
+      : hashOf([...extraCaPem, `file:${nodeExtraCaCertsFile ?? ''}`]);
   const existing = dispatchers.get(key);
   if (existing) return existing;
   const options: EnvHttpProxyAgent.Options = { keepAliveTimeout: 10_000 };
