@@ -76,6 +76,15 @@ describe('registerPanel with a built panel', () => {
     const response = await fetch(`${server.base}/assets/missing-123.js`);
     expect(response.status).toBe(404);
   });
+
+  it('serves assets of a rebuild made after start-up, but nothing outside the build', async () => {
+    writeFileSync(join(dir, 'assets', 'index-new456.js'), 'console.log("rebuilt")');
+    const response = await fetch(`${server.base}/assets/index-new456.js`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('console.log("rebuilt")');
+    const escape = await fetch(`${server.base}/assets/%2e%2e/%2e%2e/etc/passwd.txt`);
+    expect(escape.status).toBe(404);
+  });
 });
 
 describe('registerPanel without a build', () => {

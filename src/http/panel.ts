@@ -4,6 +4,7 @@
  * health and metrics paths never do, so a typo in an API call still gets a JSON 404.
  */
 import { existsSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -80,9 +81,28 @@ export async function registerPanel(
   });
 
   app.get('/*', async (request, reply) => {
-    if (isServerPath(request.url) || looksLikeFile(request.url)) return reply.callNotFound();
+    if (isServerPath(request.url)) return reply.callNotFound();
+    if (looksLikeFile(request.url)) {
+      // A file built after start-up (web/dist rebuilt while serving) has no route of its
+      // own yet: serve it if it exists inside the build folder, else a plain 404.
+      const relative = builtFile(root, request.url);
+      return relative ? reply.sendFile(relative, root) : reply.callNotFound();
+    }
     return reply.sendFile('index.html', root);
   });
+}
+
+/** The path of an existing file inside `root` that `url` names, or null (never escapes root). */
+function builtFile(root: string, url: string): string | null {
+  let path: string;
+  try {
+    path = decodeURIComponent(url.split('?')[0] ?? '');
+  } catch {
+    return null;
+  }
+  const full = resolve(root, `.${path}`);
+  if (!full.startsWith(resolve(root) + sep) || !existsSync(full)) return null;
+  return relative(root, full);
 }
 
 /** A missing /assets/x.js must 404, not return HTML the browser would try to run. */

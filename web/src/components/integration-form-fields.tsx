@@ -21,134 +21,138 @@ interface Props {
 export function IntegrationFormFields(props: Props): ReactNode {
   const { form, errors, onChange } = props;
   return (
-    <>
-      <fieldset>
-        <legend>Connection</legend>
-        <TextField
-          id="integration-name"
-          label="Name"
-          value={form.name}
-          onChange={(name) => onChange({ name })}
-          help={HELP.name}
-          error={errors.name}
-          maxLength={100}
-          required
-        />
-        <TextField
-          id="integration-application-id"
-          label="Application ID"
-          value={form.applicationId}
-          onChange={(applicationId) => onChange({ applicationId })}
-          help={HELP.applicationId}
-          error={errors.applicationId}
-          placeholder="00000000-0000-0000-0000-000000000000"
-          required
-        />
-        <TextField
-          id="integration-tenant-id"
-          label="Tenant ID"
-          value={form.tenantId}
-          onChange={(tenantId) => onChange({ tenantId })}
-          help={HELP.tenantId}
-          error={errors.tenantId}
-          placeholder="GUID or contoso.onmicrosoft.com"
-          required
-        />
-        <SecretField
-          secretSet={props.secretSet}
-          replacing={props.replacingSecret || !props.secretSet}
-          value={form.secret}
-          error={errors.secret}
-          onChange={(secret) => onChange({ secret })}
-          onReplace={props.onReplaceSecret}
-        />
-        <TextField
-          id="integration-secret-expires-at"
-          label="Secret expires on"
-          type="date"
-          value={form.secretExpiresAt}
-          onChange={(secretExpiresAt) => onChange({ secretExpiresAt })}
-          help={HELP.secretExpiresAt}
-          error={errors.secretExpiresAt}
-        />
-        <SelectField
-          id="integration-cloud"
-          label="Cloud"
-          value={form.cloud}
-          options={CLOUD_OPTIONS}
-          onChange={(cloud) => onChange({ cloud })}
-          help={HELP.cloud}
-          error={errors.cloud}
-        />
-      </fieldset>
-      <fieldset>
-        <legend>Matching</legend>
-        <SelectField
-          id="integration-unit-field"
-          label="Unit field"
-          value={form.unitField}
-          options={MATCH_OPTIONS}
-          onChange={(unitField) => onChange({ unitField })}
-          help={HELP.unitField}
-          error={errors.unitField}
-        />
-        <SelectField
-          id="integration-user-type-field"
-          label="User type field"
-          value={form.userTypeField}
-          options={MATCH_OPTIONS}
-          onChange={(userTypeField) => onChange({ userTypeField })}
-          help={HELP.userTypeField}
-          error={errors.userTypeField}
-        />
-      </fieldset>
-      <fieldset>
-        <legend>Behaviour</legend>
-        <CheckboxField
-          id="integration-enabled"
-          label="Enabled"
-          checked={form.enabled}
-          onChange={(enabled) => onChange({ enabled })}
-          help={HELP.enabled}
-          error={errors.enabled}
-        />
-        <CheckboxField
-          id="integration-deactivate-disabled"
-          label="Deactivate disabled accounts"
-          checked={form.deactivateDisabledUsers}
-          onChange={(deactivateDisabledUsers) => onChange({ deactivateDisabledUsers })}
-          help={HELP.deactivateDisabledUsers}
-          error={errors.deactivateDisabledUsers}
-        />
-        <CheckboxField
-          id="integration-include-guests"
-          label="Include guests"
-          checked={form.includeGuests}
-          onChange={(includeGuests) => onChange({ includeGuests })}
-          help={HELP.includeGuests}
-          error={errors.includeGuests}
-        />
-        <TextField
-          id="integration-deletion-threshold"
-          label="Deletion threshold"
-          type="number"
-          min={0}
-          value={form.deletionThreshold}
-          onChange={(deletionThreshold) => onChange({ deletionThreshold })}
-          help={HELP.deletionThreshold}
-          error={errors.deletionThreshold}
-        />
-        <TextField
-          id="integration-sync-interval"
-          label="Sync interval (minutes)"
-          type="number"
-          min={5}
-          value={form.syncIntervalMinutes}
-          onChange={(syncIntervalMinutes) => onChange({ syncIntervalMinutes })}
-          help={HELP.syncIntervalMinutes}
-          error={errors.syncIntervalMinutes}
-        />
-      </fieldset>
-    </>
+    <div className="form-columns">
+      <div>
+        <fieldset>
+          <legend>Connection</legend>
+          <TextField
+            id="integration-name"
+            label="Name"
+            value={form.name}
+            onChange={(name) => onChange({ name })}
+            help={HELP.name}
+            error={errors.name}
+            maxLength={100}
+            required
+          />
+          <TextField
+            id="integration-application-id"
+            label="Application ID"
+            value={form.applicationId}
+            onChange={(applicationId) => onChange({ applicationId })}
+            help={HELP.applicationId}
+            error={errors.applicationId}
+            placeholder="00000000-0000-0000-0000-000000000000"
+            required
+          />
+          <TextField
+            id="integration-tenant-id"
+            label="Tenant ID"
+            value={form.tenantId}
+            onChange={(tenantId) => onChange({ tenantId })}
+            help={HELP.tenantId}
+            error={errors.tenantId}
+            placeholder="GUID or contoso.onmicrosoft.com"
+            required
+          />
+          <SecretField
+            secretSet={props.secretSet}
+            replacing={props.replacingSecret || !props.secretSet}
+            value={form.secret}
+            error={errors.secret}
+            onChange={(secret) => onChange({ secret })}
+            onReplace={props.onReplaceSecret}
+          />
+          <TextField
+            id="integration-secret-expires-at"
+            label="Secret expires on"
+            type="date"
+            value={form.secretExpiresAt}
+            onChange={(secretExpiresAt) => onChange({ secretExpiresAt })}
+            help={HELP.secretExpiresAt}
+            error={errors.secretExpiresAt}
+          />
+          <SelectField
+            id="integration-cloud"
+            label="Cloud"
+            value={form.cloud}
+            options={CLOUD_OPTIONS}
+            onChange={(cloud) => onChange({ cloud })}
+            help={HELP.cloud}
+            error={errors.cloud}
+          />
+        </fieldset>
+      </div>
+      <div>
+        <fieldset>
+          <legend>Matching</legend>
+          <SelectField
+            id="integration-unit-field"
+            label="Unit field"
+            value={form.unitField}
+            options={MATCH_OPTIONS}
+            onChange={(unitField) => onChange({ unitField })}
+            help={HELP.unitField}
+            error={errors.unitField}
+          />
+          <SelectField
+            id="integration-user-type-field"
+            label="User type field"
+            value={form.userTypeField}
+            options={MATCH_OPTIONS}
+            onChange={(userTypeField) => onChange({ userTypeField })}
+            help={HELP.userTypeField}
+            error={errors.userTypeField}
+          />
+        </fieldset>
+        <fieldset>
+          <legend>Behaviour</legend>
+          <CheckboxField
+            id="integration-enabled"
+            label="Enabled"
+            checked={form.enabled}
+            onChange={(enabled) => onChange({ enabled })}
+            help={HELP.enabled}
+            error={errors.enabled}
+          />
+          <CheckboxField
+            id="integration-deactivate-disabled"
+            label="Deactivate disabled accounts"
+            checked={form.deactivateDisabledUsers}
+            onChange={(deactivateDisabledUsers) => onChange({ deactivateDisabledUsers })}
+            help={HELP.deactivateDisabledUsers}
+            error={errors.deactivateDisabledUsers}
+          />
+          <CheckboxField
+            id="integration-include-guests"
+            label="Include guests"
+            checked={form.includeGuests}
+            onChange={(includeGuests) => onChange({ includeGuests })}
+            help={HELP.includeGuests}
+            error={errors.includeGuests}
+          />
+          <TextField
+            id="integration-deletion-threshold"
+            label="Deletion threshold"
+            type="number"
+            min={0}
+            value={form.deletionThreshold}
+            onChange={(deletionThreshold) => onChange({ deletionThreshold })}
+            help={HELP.deletionThreshold}
+            error={errors.deletionThreshold}
+          />
+          <TextField
+            id="integration-sync-interval"
+            label="Sync interval (minutes)"
+            type="number"
+            min={5}
+            value={form.syncIntervalMinutes}
+            onChange={(syncIntervalMinutes) => onChange({ syncIntervalMinutes })}
+            help={HELP.syncIntervalMinutes}
+            error={errors.syncIntervalMinutes}
+          />
+        </fieldset>
+      </div>
+    </div>
   );
 }

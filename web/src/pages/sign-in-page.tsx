@@ -3,12 +3,14 @@ import { ApiError, messageOf } from '../api.ts';
 import { Alert } from '../components/alert.tsx';
 import { TextField } from '../components/field.tsx';
 import { login } from '../endpoints.ts';
+import { splitIssues } from '../lib/field-errors.ts';
 
 /** Email and password sign-in for platform administrators. */
 export function SignInPage({ onSignedIn }: { onSignedIn: () => Promise<void> }): ReactNode {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string }>({});
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent): Promise<void> => {
@@ -19,10 +21,14 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => Promise<void> }):
     }
     setBusy(true);
     setError(null);
+    setFieldErrors({});
     try {
       await login(email.trim(), password);
       await onSignedIn();
     } catch (err) {
+      if (err instanceof ApiError && err.status === 400) {
+        setFieldErrors(splitIssues(err.issues, ['email', 'password'] as const).byField);
+      }
       setError(
         err instanceof ApiError && err.status === 401 ? 'Wrong email or password.' : messageOf(err),
       );
@@ -43,6 +49,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => Promise<void> }):
           value={email}
           onChange={setEmail}
           autoComplete="username"
+          error={fieldErrors.email}
           required
           autoFocus
           testId="login-email"
@@ -54,6 +61,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => Promise<void> }):
           value={password}
           onChange={setPassword}
           autoComplete="current-password"
+          error={fieldErrors.password}
           required
           testId="login-password"
         />
