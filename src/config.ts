@@ -18,6 +18,8 @@ export interface Config {
   /** Graph base URL override for every integration. */
   graphEndpoint: string | undefined;
   deactivatedRetentionDays: number;
+  /** A running run whose worker sent no heartbeat for this long is taken over by another. */
+  runStaleSeconds: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Directory that holds the SQLite file and the generated key (derived from the SQLite path). */
   dataDir: string;
@@ -52,6 +54,7 @@ const envSchema = z.object({
   AZURE_AUTHORITY_HOST: urlish.optional(),
   GRAPH_ENDPOINT: urlish.optional(),
   DEACTIVATED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  RUN_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -83,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     azureAuthorityHost: stripSlash(e.AZURE_AUTHORITY_HOST),
     graphEndpoint: stripSlash(e.GRAPH_ENDPOINT),
     deactivatedRetentionDays: e.DEACTIVATED_RETENTION_DAYS,
+    runStaleSeconds: e.RUN_HEARTBEAT_TIMEOUT_SECONDS,
     logLevel: e.LOG_LEVEL,
     dataDir: database.kind === 'sqlite' ? dirnameOf(database.path) : './data',
   };

@@ -46,12 +46,31 @@ export const ENTRA_USER_SELECT = [
   'postalCode',
 ] as const satisfies readonly (keyof EntraUser)[];
 
+/**
+ * Makes outside text safe to store and show: lone UTF-16 surrogates become U+FFFD (the
+ * databases would store U+FFFD anyway, so a value that keeps them never compares equal to
+ * what was stored and would be "updated" on every run) and control characters become spaces
+ * (PostgreSQL refuses NUL in text and would fail the whole page). Capped at `max` code
+ * points, never cutting a surrogate pair in half.
+ */
+export function safeText(s: string, max: number): string {
+  const clean = s.replace(/\p{Cs}/gu, '\uFFFD').replace(/\p{Cc}/gu, ' ');
+  const points = Array.from(clean);
+  return points.length <= max ? clean : `${points.slice(0, max).join('')}…`;
+}
+
 /** A short human label for run logs: display name, else UPN, else the object id. */
 export function entraLabel(u: EntraUser): string {
-  const name = u.displayName?.trim() || [u.givenName, u.surname].filter(Boolean).join(' ').trim();
-  const upn = u.userPrincipalName ?? u.mail ?? '';
+  const name =
+    text(u.displayName) || [text(u.givenName), text(u.surname)].filter(Boolean).join(' ');
+  const upn = text(u.userPrincipalName) || text(u.mail);
   if (name && upn) return `${name} <${upn}>`;
-  return name || upn || u.id;
+  return name || upn || safeText(u.id, 200);
+}
+
+/** Graph caps these at 256 characters; the label does the same for hostile data. */
+function text(v: string | null | undefined): string {
+  return typeof v === 'string' ? safeText(v, 256).trim() : '';
 }
 
 /** Reads a matchable field as a string (Graph only ever sends strings or null there). */

@@ -21,6 +21,7 @@ export function syncServiceFor(ctx: AppContext, extras: SyncServiceExtras = {}):
     graphEndpoint: ctx.config.graphEndpoint,
     extraCaPem: extras.extraCaPem,
     onGraphEvent: extras.onGraphEvent,
+    staleAfterMs: ctx.config.runStaleSeconds * 1000,
     ...(extras.workerId ? { workerId: extras.workerId } : {}),
   });
 }

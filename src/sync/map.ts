@@ -1,6 +1,6 @@
 import type { MatchField } from '../db/schema.ts';
 import { nameKey } from '../directory/name-key.ts';
-import { entraLabel, matchFieldValue, type EntraUser } from './entra-user.ts';
+import { entraLabel, matchFieldValue, safeText, type EntraUser } from './entra-user.ts';
 
 /** The organisation's units and user types, indexed by normalised name (built once per run). */
 export interface DirectoryLookups {
@@ -66,18 +66,35 @@ export function emailOf(u: EntraUser): string | null {
 function cleanEmail(v: string | null | undefined): string | null {
   if (typeof v !== 'string') return null;
   const e = v.trim().toLowerCase();
-  // A plausible address: one @, something on both sides, no spaces. Anything else would be
+  // A plausible address: one @, something on both sides, no spaces, no control characters
+  // and no lone surrogates (neither can be stored faithfully). Anything else would be
   // refused by the directory, so treat it as missing and let the plan say why.
-  if (e.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(e)) return null;
+  if (e.length > 254 || !/^[^\s@\p{Cc}\p{Cs}]+@[^\s@\p{Cc}\p{Cs}]+$/u.test(e)) return null;
   return e;
 }
 
+/** Longest name kept. Graph caps names at 64; this only protects the directory from hostile data. */
+const NAME_MAX = 200;
+
 function cleanName(v: string | null | undefined): string | null {
   if (typeof v !== 'string') return null;
-  const n = v.normalize('NFC').trim();
-  // Graph caps names at 64; the cap here only protects the directory from hostile data.
-  return n === '' ? null : n.slice(0, 200);
+  // safeText first: NFC of a lone surrogate is itself, and control characters would make
+  // a blank-looking name count as present.
+  const n = safeText(v, Number.MAX_SAFE_INTEGER).normalize('NFC').trim();
+  if (n === '') return null;
+  // Cut by code points so an emoji is never split into a lone surrogate, then trim again
+  // so the cut cannot leave trailing spaces.
+  const points = Array.from(n);
+  return points.length <= NAME_MAX ? n : points.slice(0, NAME_MAX).join('').trimEnd();
 }
+
+/** An Entra value quoted in a run-log note: safe to store, and short. */
+function quoted(v: string): string {
+  return `"${safeText(v.trim(), 100)}"`;
+}
+
+/** Most unknown user type names listed in one note; the rest are counted. */
+const UNKNOWN_LISTED = 10;
 
 /** Maps the unit field's value to one unit id, or explains why none. */
 export function matchUnit(
@@ -89,12 +106,12 @@ export function matchUnit(
   const whole = lookups.unitsByName.get(key);
   if (whole && whole.length === 1 && whole[0] !== undefined) return { unitId: whole[0] };
   if (whole && whole.length > 1) {
-    return { note: `unit "${raw.trim()}" ignored: ${whole.length} units share that name` };
+    return { note: `unit ${quoted(raw)} ignored: ${whole.length} units share that name` };
   }
   if (raw.includes(',')) {
-    return { note: `unit "${raw.trim()}" ignored: a comma states more than one unit` };
+    return { note: `unit ${quoted(raw)} ignored: a comma states more than one unit` };
   }
-  return { note: `unit "${raw.trim()}" ignored: no unit has that name` };
+  return { note: `unit ${quoted(raw)} ignored: no unit has that name` };
 }
 
 /** Splits the user type field on commas and keeps the parts that name a user type. */
@@ -104,15 +121,28 @@ export function matchUserTypes(
 ): { userTypeIds: string[]; unknown: string[] } {
   const ids: string[] = [];
   const unknown: string[] = [];
+  const unknownKeys = new Set<string>();
   if (raw === null) return { userTypeIds: ids, unknown };
   for (const part of raw.split(',')) {
     const trimmed = part.trim();
     if (trimmed === '') continue;
-    const id = lookups.userTypesByName.get(nameKey(trimmed));
-    if (id === undefined) unknown.push(trimmed);
-    else if (!ids.includes(id)) ids.push(id);
+    const key = nameKey(trimmed);
+    const id = lookups.userTypesByName.get(key);
+    if (id !== undefined) {
+      if (!ids.includes(id)) ids.push(id);
+    } else if (!unknownKeys.has(key)) {
+      // Unknown names collapse like known ones: "Foo, foo" is reported once.
+      unknownKeys.add(key);
+      unknown.push(trimmed);
+    }
   }
   return { userTypeIds: ids, unknown };
+}
+
+function unknownTypesNote(unknown: readonly string[]): string {
+  const listed = unknown.slice(0, UNKNOWN_LISTED).map((t) => safeText(t, 100));
+  const more = unknown.length - listed.length;
+  return `user types ignored (no such user type): ${listed.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 /** SPEC §3: one Entra user + the organisation's units and user types → the desired user. */
@@ -126,7 +156,7 @@ export function mapEntraUser(
   if (unit && 'note' in unit) notes.push(unit.note);
   const types = matchUserTypes(matchFieldValue(u, settings.userTypeField), lookups);
   if (types.unknown.length) {
-    notes.push(`user types ignored (no such user type): ${types.unknown.join(', ')}`);
+    notes.push(unknownTypesNote(types.unknown));
   }
   const unitId = unit && 'unitId' in unit ? unit.unitId : null;
   let membership: DesiredUser['membership'] = null;
@@ -135,7 +165,7 @@ export function mapEntraUser(
   else if (types.userTypeIds.length) notes.push('no managed membership: no unit matched');
 
   let exclusion: Exclusion | null = null;
-  if (!settings.includeGuests && u.userType?.toLowerCase() === 'guest') exclusion = 'guest';
+  if (!settings.includeGuests && u.userType?.trim().toLowerCase() === 'guest') exclusion = 'guest';
   else if (settings.deactivateDisabledUsers && u.accountEnabled === false) exclusion = 'disabled';
 
   return {

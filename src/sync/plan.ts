@@ -106,20 +106,44 @@ export function planPage(
         otherUnitIds: [],
         otherAssigned: false,
       });
-    } else if (p.kind === 'change' && p.link) {
-      const target = [...byEmail.values()].find((u) => u.id === p.userId);
-      if (target) {
-        const claimed = {
-          ...target,
-          sourceIntegrationId: integrationId,
-          sourceExternalId: p.externalId,
-        };
-        byEmail.set(claimed.email, claimed);
-        linked.set(p.externalId, claimed);
-      }
+    } else if (p.kind === 'change') {
+      const base = p.link ? (d.email ? byEmail.get(d.email) : undefined) : linked.get(d.externalId);
+      if (base) claim(p, base, linked, byEmail, integrationId);
     }
   }
   return plans;
+}
+
+/**
+ * Updates the page's view of a user after a change plan: who it is linked to now, whether it
+ * is active, and which emails it holds.
+ */
+function claim(
+  p: Extract<UserPlan, { kind: 'change' }>,
+  base: CurrentUser,
+  linked: Map<string, CurrentUser>,
+  byEmail: Map<string, CurrentUser>,
+  integrationId: string,
+): void {
+  const email = p.fields.find((f) => f.field === 'email')?.after ?? base.email;
+  const claimed: CurrentUser = {
+    ...base,
+    email,
+    sourceIntegrationId: integrationId,
+    sourceExternalId: p.externalId,
+    ...(p.reactivate ? { status: 'active' as const, deactivationReason: null } : {}),
+    ...(p.membership ? { managed: p.membership.after } : {}),
+  };
+  // A relinked user is no longer the old Entra user's: if that one is later on the page it
+  // must not update (or reactivate) the same platform user a second time.
+  if (base.sourceExternalId && base.sourceExternalId !== p.externalId) {
+    linked.delete(base.sourceExternalId);
+  }
+  linked.set(p.externalId, claimed);
+  // The old email stays claimed too: creates are applied before updates, so handing it to a
+  // new user on this page would break the organisation's unique email.
+  byEmail.set(base.email, claimed);
+  byEmail.set(email, claimed);
 }
 
 function planUser(
@@ -243,6 +267,7 @@ function skip(d: DesiredUser, reason: string): UserPlan {
   return { kind: 'skip', externalId: d.externalId, label: d.label, reason };
 }
 
+/** True when the sync (not an administrator) deactivated the user, so the sync may reactivate it. */
 export function isSourceDeactivation(reason: DeactivationReason | null): boolean {
   return reason === 'source-deleted' || reason === 'source-disabled';
 }
@@ -251,6 +276,7 @@ function sortTypes(m: ManagedMembership): ManagedMembership {
   return { unitId: m.unitId, userTypeIds: [...m.userTypeIds].sort() };
 }
 
+/** Whether two managed memberships have the same unit and the same set of user types. */
 export function sameMembership(a: ManagedMembership | null, b: ManagedMembership | null): boolean {
   if (a === null || b === null) return a === b;
   if (a.unitId !== b.unitId || a.userTypeIds.length !== b.userTypeIds.length) return false;
@@ -270,6 +296,7 @@ export interface PageCounts {
   unassigned: number;
 }
 
+/** Tallies one page's plans into the run counts (each plan counts once). */
 export function countPlans(plans: readonly UserPlan[]): PageCounts {
   const c: PageCounts = {
     created: 0,
@@ -290,9 +317,12 @@ export function countPlans(plans: readonly UserPlan[]): PageCounts {
         if (!p.membership) c.unassigned++;
         break;
       case 'change':
+        // Counts are of what changed: a plan that only carries warnings (a blank name kept,
+        // an email held by someone else) changed nothing.
         if (p.link) c.linked++;
         else if (p.reactivate) c.reactivated++;
-        else c.updated++;
+        else if (p.fields.length || p.membership) c.updated++;
+        else c.unchanged++;
         if (!p.assigned) c.unassigned++;
         break;
       case 'unchanged':

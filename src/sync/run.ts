@@ -25,6 +25,7 @@ import {
   appendRunNote,
   getRun,
   getRunRow,
+  heartbeat,
   resetRunProgress,
   transitionRun,
 } from './runs-repo.ts';
@@ -48,6 +49,8 @@ export interface EngineDeps {
   clock: Clock;
   retentionDays: number;
   workerId: string;
+  /** A running run with no heartbeat for this long belongs to a dead worker. */
+  staleAfterMs: number;
   /** Builds the Entra reader for an integration (Graph client in production). */
   openSource(integration: IntegrationRow): Promise<UserSource>;
   classify(err: unknown): FailureInfo;
@@ -65,9 +68,38 @@ export async function executeRun(deps: EngineDeps, runId: string): Promise<Run |
   const row = await getRunRow(db, runId);
   if (!row || (row.status !== 'queued' && row.status !== 'running')) return getRun(db, runId);
   const now = () => deps.clock.now().toISOString();
-  if (!(await transitionRun(db, runId, 'running', { now: now(), workerId: deps.workerId }))) {
+  const staleBefore = new Date(deps.clock.now().getTime() - deps.staleAfterMs).toISOString();
+  if (
+    !(await transitionRun(db, runId, 'running', {
+      now: now(),
+      workerId: deps.workerId,
+      staleBefore,
+    }))
+  ) {
     return getRun(db, runId);
   }
+  // Prove liveness while waiting on Graph (a Retry-After can be long), so no other worker
+  // mistakes this run for an abandoned one.
+  const beat = setInterval(
+    () => void heartbeat(db, runId, now()).catch(() => undefined),
+    Math.max(250, Math.floor(deps.staleAfterMs / 4)),
+  );
+  try {
+    return await executeClaimed(deps, runId, row.dry_run === 1, row.mode === 'full');
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+async function executeClaimed(
+  deps: EngineDeps,
+  runId: string,
+  dryRun: boolean,
+  requestedFull: boolean,
+): Promise<Run | undefined> {
+  const { db, log } = deps;
+  const now = () => deps.clock.now().toISOString();
+  const row = { integration_id: (await getRunRow(db, runId))?.integration_id ?? '' };
   const integration = await db
     .selectFrom('integrations')
     .selectAll()
@@ -80,8 +112,7 @@ export async function executeRun(deps: EngineDeps, runId: string): Promise<Run |
     });
     return getRun(db, runId);
   }
-  const dryRun = row.dry_run === 1;
-  let full = row.mode === 'full' || integration.full_sync_required === 1 || !integration.delta_link;
+  let full = requestedFull || integration.full_sync_required === 1 || !integration.delta_link;
   const runLog = log.child({ runId, integrationId: integration.id });
   try {
     const source = await deps.openSource(integration);

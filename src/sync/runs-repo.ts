@@ -98,10 +98,15 @@ export async function transitionRun(
     error?: { code: string; message: string } | null;
     mode?: RunMode;
     heldDeletions?: number;
+    /** Taking over a running run: only if its heartbeat is older than this instant. */
+    staleBefore?: string;
   },
 ): Promise<boolean> {
   const row = await getRunRow(db, id);
   if (!row || !canTransition(row.status, to)) return false;
+  if (row.status === 'running' && to === 'running') {
+    if (!patch.staleBefore || (row.heartbeat_at ?? '') >= patch.staleBefore) return false;
+  }
   const done = to === 'succeeded' || to === 'failed' || to === 'held';
   const res = await db
     .updateTable('sync_runs')
@@ -120,6 +125,12 @@ export async function transitionRun(
     })
     .where('id', '=', id)
     .where('status', '=', row.status)
+    // Two workers racing to take over a stale run: only the first one's heartbeat matches.
+    .where((eb) =>
+      row.heartbeat_at === null
+        ? eb('heartbeat_at', 'is', null)
+        : eb('heartbeat_at', '=', row.heartbeat_at),
+    )
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }

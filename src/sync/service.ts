@@ -12,7 +12,8 @@ import { approveHeldDeletions } from './approve.ts';
 import { classifyFailure, graphUserSource } from './graph-source.ts';
 import type { Run } from './run-record.ts';
 import { executeRun, type EngineDeps, type IntegrationRow } from './run.ts';
-import { createRun } from './runs-repo.ts';
+import { toRun } from './run-record.ts';
+import { createRun, getRunRow, RunInProgressError } from './runs-repo.ts';
 
 /** Where queued runs go to be executed: in-process (SQLite) or a job queue (PostgreSQL). */
 export interface RunDispatcher {
@@ -34,6 +35,8 @@ export interface SyncServiceDeps {
   graphTimeoutMs?: number | undefined;
   onGraphEvent?: ((e: GraphEvent) => void) | undefined;
   workerId?: string;
+  /** A running run without a heartbeat for this long is taken over (default 60 s). */
+  staleAfterMs?: number;
 }
 
 export interface RunRequest {
@@ -81,6 +84,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     clock: deps.clock,
     retentionDays: deps.retentionDays,
     workerId,
+    staleAfterMs: deps.staleAfterMs ?? 60_000,
     openSource: async (integration: IntegrationRow) =>
       graphUserSource(await clientFor(integration.id)),
     classify: classifyFailure,
@@ -100,17 +104,30 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   return {
     async requestRun(orgId, integrationId, request) {
       await integrationOf(orgId, integrationId);
-      const run = await createRun(
-        deps.db,
-        {
-          integrationId,
-          orgId,
-          trigger: request.trigger,
-          mode: request.full ? 'full' : 'incremental',
-          dryRun: request.dryRun,
-        },
-        deps.clock.now().toISOString(),
-      );
+      let run: Run;
+      try {
+        run = await createRun(
+          deps.db,
+          {
+            integrationId,
+            orgId,
+            trigger: request.trigger,
+            mode: request.full ? 'full' : 'incremental',
+            dryRun: request.dryRun,
+          },
+          deps.clock.now().toISOString(),
+        );
+      } catch (err) {
+        // The active run's worker died (no heartbeat): hand that run out again to finish it,
+        // rather than refusing forever.
+        if (!(err instanceof RunInProgressError)) throw err;
+        const active = await getRunRow(deps.db, err.runId);
+        const staleBefore = deps.clock.now().getTime() - engine.staleAfterMs;
+        const stale =
+          active?.status === 'running' && Date.parse(active.heartbeat_at ?? '') < staleBefore;
+        if (!stale) throw err;
+        run = toRun(active);
+      }
       if (dispatcher) await dispatcher.dispatch({ runId: run.id, integrationId });
       return run;
     },
