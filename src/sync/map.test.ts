@@ -33,8 +33,11 @@ const settings: MappingSettings = {
   deactivateDisabledUsers: true,
 };
 
-function entra(over: Partial<EntraUser> = {}): EntraUser {
-  return {
+/** Overrides; an undefined value removes the property (Graph left it out). */
+type Over = { [K in keyof EntraUser]?: EntraUser[K] | undefined };
+
+function entra(over: Over = {}): EntraUser {
+  const u: Record<string, unknown> = {
     id: 'e1',
     givenName: 'Ada',
     surname: 'Lovelace',
@@ -47,9 +50,11 @@ function entra(over: Partial<EntraUser> = {}): EntraUser {
     jobTitle: 'Employee',
     ...over,
   };
+  for (const k of Object.keys(u)) if (u[k] === undefined) delete u[k];
+  return u as unknown as EntraUser;
 }
 
-function map(over: Partial<EntraUser> = {}, s: Partial<MappingSettings> = {}) {
+function map(over: Over = {}, s: Partial<MappingSettings> = {}) {
   return mapEntraUser(entra(over), lookups, { ...settings, ...s });
 }
 

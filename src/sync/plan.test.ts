@@ -132,6 +132,7 @@ describe('planPage: linked users', () => {
       externalId: 'e1',
       userId: 'p1',
       assigned: true,
+      active: true,
     });
   });
 
@@ -242,7 +243,7 @@ describe('planPage: linked users', () => {
       const p = asChange(
         planOne(desired(), state(current({ status: 'deactivated', deactivationReason: reason }))),
       );
-      expect(p).toMatchObject({ reactivate: true, link: null, fields: [] });
+      expect(p).toMatchObject({ reactivate: true, link: null, fields: [], active: true });
     }
   });
 
@@ -254,6 +255,7 @@ describe('planPage: linked users', () => {
       ),
     );
     expect(p.reactivate).toBe(false);
+    expect(p.active).toBe(false);
     expect(p.fields).toEqual([{ field: 'firstName', before: 'Ada', after: 'Augusta' }]);
   });
 
@@ -503,6 +505,26 @@ describe('countPlans', () => {
       [desired(), current()],
     );
     expect(countPlans(all)).toMatchObject({ unassigned: 3, created: 1, unchanged: 4 });
+  });
+
+  it('does not count users that stay deactivated as unassigned', () => {
+    const adminDeactivated = current({
+      managed: null,
+      status: 'deactivated',
+      deactivationReason: 'admin',
+    });
+    const all = plans(
+      [desired({ membership: null }), adminDeactivated],
+      [desired({ membership: null, firstName: 'New' }), adminDeactivated],
+    );
+    expect(all.map((p) => p.kind)).toEqual(['unchanged', 'change']);
+    expect(countPlans(all)).toMatchObject({ unassigned: 0 });
+    const reactivated = planOne(
+      desired({ membership: null }),
+      state({ ...adminDeactivated, deactivationReason: 'source-deleted' }),
+    );
+    expect(reactivated).toMatchObject({ kind: 'change', reactivate: true, active: true });
+    expect(countPlans([reactivated])).toMatchObject({ unassigned: 1, reactivated: 1 });
   });
 
   it('counts nothing for an empty page', () => {

@@ -67,8 +67,10 @@ export type UserPlan =
       notes: string[];
       /** Whether the user ends up with a membership carrying a user type. */
       assigned: boolean;
+      /** Whether the user is active once the plan is applied (only active users count as unassigned). */
+      active: boolean;
     }
-  | { kind: 'unchanged'; externalId: string; userId: string; assigned: boolean }
+  | { kind: 'unchanged'; externalId: string; userId: string; assigned: boolean; active: boolean }
   /** Out of scope in Entra: its linked platform user is deactivated at the end of the round. */
   | { kind: 'exclude'; externalId: string; label: string; exclusion: Exclusion; userId: string };
 
@@ -236,9 +238,10 @@ function planExisting(
   const membershipChanged = !sameMembership(user.managed, after);
   const reactivate = user.status === 'deactivated' && isSourceDeactivation(user.deactivationReason);
   const assigned = after !== null || user.otherAssigned;
+  const active = user.status === 'active' || reactivate;
 
   if (!link && !reactivate && !fields.length && !membershipChanged && !warnings.length) {
-    return { kind: 'unchanged', externalId: d.externalId, userId: user.id, assigned };
+    return { kind: 'unchanged', externalId: d.externalId, userId: user.id, assigned, active };
   }
   return {
     kind: 'change',
@@ -252,6 +255,7 @@ function planExisting(
     warnings,
     notes: d.notes,
     assigned,
+    active,
   };
 }
 
@@ -323,11 +327,11 @@ export function countPlans(plans: readonly UserPlan[]): PageCounts {
         else if (p.reactivate) c.reactivated++;
         else if (p.fields.length || p.membership) c.updated++;
         else c.unchanged++;
-        if (!p.assigned) c.unassigned++;
+        if (p.active && !p.assigned) c.unassigned++;
         break;
       case 'unchanged':
         c.unchanged++;
-        if (!p.assigned) c.unassigned++;
+        if (p.active && !p.assigned) c.unassigned++;
         break;
       case 'exclude':
         break;
