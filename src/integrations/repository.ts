@@ -188,3 +188,45 @@ export async function unlinkIntegrationDirectory(
 export async function deleteIntegrationRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom('integrations').where('id', '=', id).execute();
 }
+
+/** The newest run of each given integration (one query), keyed by integration id. */
+export async function findLastRuns(
+  db: Db,
+  integrationIds: readonly string[],
+): Promise<
+  Map<
+    string,
+    { id: string; status: string; mode: string; dryRun: boolean; finishedAt: string | null }
+  >
+> {
+  const out = new Map<
+    string,
+    { id: string; status: string; mode: string; dryRun: boolean; finishedAt: string | null }
+  >();
+  if (!integrationIds.length) return out;
+  const rows = await db
+    .selectFrom('sync_runs as r')
+    .select(['r.id', 'r.integration_id', 'r.status', 'r.mode', 'r.dry_run', 'r.finished_at'])
+    .where('r.integration_id', 'in', integrationIds)
+    .where((eb) =>
+      eb(
+        'r.queued_at',
+        '=',
+        eb
+          .selectFrom('sync_runs as x')
+          .select((x) => x.fn.max('x.queued_at').as('m'))
+          .whereRef('x.integration_id', '=', 'r.integration_id'),
+      ),
+    )
+    .execute();
+  for (const r of rows) {
+    out.set(r.integration_id, {
+      id: r.id,
+      status: r.status,
+      mode: r.mode,
+      dryRun: r.dry_run === 1,
+      finishedAt: r.finished_at,
+    });
+  }
+  return out;
+}

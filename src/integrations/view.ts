@@ -5,13 +5,32 @@ import type { Integration } from './settings.ts';
 /** An integration as the API and the panel show it: settings, `secretSet`, expiry banner. */
 export interface IntegrationView extends Integration {
   secretExpiry: SecretExpiryWarning | null;
+  /** When the scheduler will run it next (null: not scheduled, e.g. disabled). */
+  nextRunAt: string | null;
+  /** `needs-attention` after runs failed on credentials, until the settings change. */
+  status: 'ok' | 'needs-attention';
+  attentionMessage: string | null;
+  lastRun: LastRun | null;
+}
+
+/** The newest run of an integration, for the list and the form's header. */
+export interface LastRun {
+  id: string;
+  status: string;
+  mode: string;
+  dryRun: boolean;
+  finishedAt: string | null;
 }
 
 /**
  * Picks the public fields explicitly (never spreading the record), so bookkeeping columns
  * and anything secret cannot slip into a response by accident.
  */
-export function toIntegrationView(record: IntegrationRecord, now: Date): IntegrationView {
+export function toIntegrationView(
+  record: IntegrationRecord,
+  now: Date,
+  lastRun: LastRun | null = null,
+): IntegrationView {
   return {
     id: record.id,
     name: record.name,
@@ -30,5 +49,9 @@ export function toIntegrationView(record: IntegrationRecord, now: Date): Integra
     syncIntervalMinutes: record.syncIntervalMinutes,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
+    nextRunAt: record.enabled ? record.nextRunAt : null,
+    status: record.credentialFailures > 0 ? 'needs-attention' : 'ok',
+    attentionMessage: record.attentionMessage,
+    lastRun,
   };
 }

@@ -76,6 +76,10 @@ describeEachDialect('integrations API', (dialect) => {
       syncIntervalMinutes: 60,
       createdAt: NOW.toISOString(),
       updatedAt: NOW.toISOString(),
+      nextRunAt: null,
+      status: 'ok',
+      attentionMessage: null,
+      lastRun: null,
     });
   });
 

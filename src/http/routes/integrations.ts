@@ -9,6 +9,7 @@ import {
   updateIntegration,
 } from '../../integrations/service.ts';
 import { createIntegrationSchema, patchIntegrationSchema } from '../../integrations/settings.ts';
+import { findLastRuns } from '../../integrations/repository.ts';
 import { toIntegrationView } from '../../integrations/view.ts';
 import { principalOf, type ApiApp } from '../types.ts';
 
@@ -36,6 +37,18 @@ const integrationResponse = z.object({
   syncIntervalMinutes: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  nextRunAt: z.string().nullable(),
+  status: z.enum(['ok', 'needs-attention']),
+  attentionMessage: z.string().nullable(),
+  lastRun: z
+    .object({
+      id: z.string(),
+      status: z.string(),
+      mode: z.string(),
+      dryRun: z.boolean(),
+      finishedAt: z.string().nullable(),
+    })
+    .nullable(),
 });
 
 /** Integration ids are UUIDs: a malformed one answers 400 naming `id`, like other routes. */
@@ -61,7 +74,11 @@ export function registerIntegrationRoutes(app: ApiApp, ctx: AppContext): void {
     async (request) => {
       const { orgId } = principalOf(request);
       const list = await listIntegrations(ctx.db, orgId);
-      return list.map((i) => toIntegrationView(i, now()));
+      const last = await findLastRuns(
+        ctx.db,
+        list.map((i) => i.id),
+      );
+      return list.map((i) => toIntegrationView(i, now(), last.get(i.id) ?? null));
     },
   );
 
@@ -94,7 +111,9 @@ export function registerIntegrationRoutes(app: ApiApp, ctx: AppContext): void {
     },
     async (request) => {
       const { orgId } = principalOf(request);
-      return toIntegrationView(await getIntegration(ctx.db, orgId, request.params.id), now());
+      const integration = await getIntegration(ctx.db, orgId, request.params.id);
+      const last = await findLastRuns(ctx.db, [integration.id]);
+      return toIntegrationView(integration, now(), last.get(integration.id) ?? null);
     },
   );
 
