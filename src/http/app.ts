@@ -12,6 +12,8 @@ import type { AppContext } from '../context.ts';
 import type { DirectoryHooks } from '../directory/hooks.ts';
 import { authenticate } from './auth-hook.ts';
 import { toErrorReply } from './error-reply.ts';
+import { registerPanel } from './panel.ts';
+import { trackRoutes } from './route-catalog.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerIntegrationRoutes } from './routes/integrations.ts';
@@ -44,6 +46,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     // bodies, headers or cookies (and log.ts redacts credentials should one slip in).
   }).withTypeProvider<ZodTypeProvider>();
 
+  trackRoutes(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -112,8 +115,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     { prefix: API_PREFIX },
   );
 
-  // TODO(panel): `await registerPanel(app)` from './panel.ts' once that file exists; it
-  // serves the built admin panel at `/`.
+  // Last: the panel's catch-all must not shadow any API route.
+  await registerPanel(app);
 
   return app;
 }

@@ -117,9 +117,13 @@ describe('API error answers', () => {
   });
 
   it('answers unknown routes with 404 not_found', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/nope' });
-    expect(res.statusCode).toBe(404);
-    expect((res.json() as ErrorJson).error.code).toBe('not_found');
+    for (const url of ['/api/nope', '/api/v1/nope']) {
+      const res = await t.app.inject({ method: 'GET', url, headers: t.auth(token) });
+      expect(res.statusCode).toBe(404);
+      expect((res.json() as ErrorJson).error.code).toBe('not_found');
+    }
+    const del = await t.app.inject({ method: 'DELETE', url: '/api/v1/units' });
+    expect(del.statusCode).toBe(404);
   });
 
   it('answers a bug with a bare 500 internal, no stack or message leaked', async () => {
