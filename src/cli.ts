@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { ConfigError } from './config.ts';
+import { registerEmulator } from './commands/emulator.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerSync } from './commands/sync.ts';
 
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerMigrate(program);
   registerSync(program);
+  registerEmulator(program);
   return program;
 }
 
