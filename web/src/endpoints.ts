@@ -91,8 +91,28 @@ export async function startSync(
   }
 }
 
-export async function listRuns(integrationId: string): Promise<Run[]> {
-  return itemsOf<Run>(await request('GET', `/integrations/${id(integrationId)}/runs`));
+export async function listRuns(integrationId: string, limit?: number): Promise<Run[]> {
+  return itemsOf<Run>(
+    await request('GET', `/integrations/${id(integrationId)}/runs${query({ limit })}`),
+  );
+}
+
+/**
+ * The integrations with their last run. Servers that do not send `lastRun` yet get it
+ * filled from the run history (one small request per integration; organisations have few).
+ */
+export async function listIntegrationsWithLastRun(): Promise<Integration[]> {
+  const integrations = await listIntegrations();
+  return Promise.all(
+    integrations.map(async (integration) => {
+      if (integration.lastRun !== undefined) return integration;
+      const [latest] = await listRuns(integration.id, 1).catch(() => []);
+      const lastRun = latest
+        ? { id: latest.id, status: latest.status, finishedAt: latest.finishedAt }
+        : null;
+      return { ...integration, lastRun };
+    }),
+  );
 }
 
 // --- runs ----------------------------------------------------------------------------

@@ -56,8 +56,8 @@ export function MembershipsEditor({
                   )}
                 </p>
                 <p className="small muted">
-                  Set by {integrationName(membership.managedBy)} from Entra ID; it changes when the
-                  user’s Entra fields change.
+                  Kept in step with Entra ID by {integrationName(membership.managedBy)}: it moves
+                  when the user’s unit or user type field changes there.
                 </p>
               </li>
             ) : (

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { LoadState } from '../components/alert.tsx';
 import { Badge, RunStatusBadge } from '../components/badge.tsx';
-import { listIntegrations } from '../endpoints.ts';
+import { listIntegrationsWithLastRun } from '../endpoints.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { paths } from '../lib/routes.ts';
 import { secretWarning, secretWarningText } from '../lib/secret-expiry.ts';
@@ -11,7 +11,7 @@ import type { Integration } from '../types.ts';
 
 /** The organisation's integrations with their health at a glance. */
 export function IntegrationsPage(): ReactNode {
-  const integrations = useLoad(listIntegrations, 'integrations');
+  const integrations = useLoad(listIntegrationsWithLastRun, 'integrations');
   const now = new Date();
   return (
     <section>
@@ -75,7 +75,8 @@ function IntegrationRow({ integration, now }: { integration: Integration; now: D
       <td>
         {lastRun ? (
           <Link to={paths.run(lastRun.id)}>
-            <RunStatusBadge status={lastRun.status} /> {formatDateTime(lastRun.finishedAt)}
+            <RunStatusBadge status={lastRun.status} />{' '}
+            {lastRun.finishedAt ? formatDateTime(lastRun.finishedAt) : 'in progress'}
           </Link>
         ) : (
           <span className="muted">Never</span>
