@@ -10,9 +10,10 @@ import { createUnit } from '../../src/directory/units.ts';
 import { createUserType } from '../../src/directory/user-types.ts';
 import type { DialectKind } from '../../src/db/connect.ts';
 import type { MatchField } from '../../src/db/schema.ts';
-import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.ts';
 import { createIntegration } from '../../src/integrations/service.ts';
 import { createSecretBox, type SecretBox } from '../../src/integrations/secret-box.ts';
+import type { DestinationStream } from 'pino';
 import { createLogger, type Logger } from '../../src/log.ts';
 import type { Run } from '../../src/sync/run-record.ts';
 import { createSyncService, type SyncService } from '../../src/sync/service.ts';
@@ -41,6 +42,10 @@ export function testClock(start = new Date('2026-01-05T09:00:00.000Z')): TestClo
 /** A migrated database, an emulated tenant and an integration connected to it. */
 export interface SyncEnv {
   db: TestDatabase;
+  /** The secret box key (base64 of it is ENCRYPTION_KEY for child processes). */
+  encryptionKey: Buffer;
+  adminEmail: string;
+  adminPassword: string;
   emulator: Emulator;
   log: Logger;
   clock: TestClock;
@@ -73,6 +78,20 @@ export interface SyncEnvOptions {
   deactivateDisabledUsers?: boolean;
   emulatorUsers?: number;
   seed?: number;
+  /** More emulator options (latency, delta page size, faults); users and seed come from above. */
+  emulator?: Omit<EmulatorOptions, 'users' | 'seed'>;
+  /** The 32-byte key of the secret box, so child processes (CLI) can open the secret. */
+  encryptionKey?: Buffer;
+  /** Graph client timeout per exchange (default 5000 ms); fault tests shorten stalls. */
+  graphTimeoutMs?: number;
+  /** Where the env's logger writes (default: silent). Tests capture log lines with it. */
+  logDestination?: DestinationStream;
+  /** Log level when a destination is given (default 'debug'). */
+  logLevel?: string;
+  /** The admin's password (default 'correct horse battery'). */
+  adminPassword?: string;
+  /** The integration's client secret; the emulator's default app gets it too. */
+  clientSecret?: string;
 }
 
 export async function createSyncEnv(
@@ -81,14 +100,21 @@ export async function createSyncEnv(
 ): Promise<SyncEnv> {
   const db = await createTestDatabase(dialect);
   const emulator = await startEmulator({
+    ...options.emulator,
     ...(options.emulatorUsers ? { users: options.emulatorUsers } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });
-  const log = createLogger('silent');
+  const log = options.logDestination
+    ? createLogger(options.logLevel ?? 'debug', options.logDestination)
+    : createLogger('silent');
   const clock = testClock();
-  const secretBox = createSecretBox(randomBytes(32));
+  const encryptionKey = options.encryptionKey ?? randomBytes(32);
+  const secretBox = createSecretBox(encryptionKey);
   const adminEmail = `admin-${randomBytes(3).toString('hex')}@example.test`;
-  const adminPassword = 'correct horse battery';
+  const adminPassword = options.adminPassword ?? 'correct horse battery';
+  const app0 = options.clientSecret
+    ? emulator.tenant.addApp({ secret: options.clientSecret })
+    : emulator.tenant.defaultApp;
   const { organization: org } = await createAdmin(
     db.db,
     { org: `Org ${randomBytes(3).toString('hex')}`, email: adminEmail, password: adminPassword },
@@ -104,9 +130,9 @@ export async function createSyncEnv(
   }
   const integration = await createIntegration({ db: db.db, secretBox, clock, log }, org.id, {
     name: 'Entra',
-    applicationId: emulator.tenant.defaultApp.clientId,
+    applicationId: app0.clientId,
     tenantId: emulator.tenant.id,
-    secret: emulator.tenant.defaultApp.secret,
+    secret: app0.secret,
     unitField: options.unitField ?? 'department',
     userTypeField: options.userTypeField ?? 'jobTitle',
     enabled: true,
@@ -123,7 +149,7 @@ export async function createSyncEnv(
     authorityHost: emulator.origin,
     graphEndpoint: emulator.origin,
     extraCaPem: [emulator.caCertPem],
-    graphTimeoutMs: 5000,
+    graphTimeoutMs: options.graphTimeoutMs ?? 5000,
   });
   const ctx: AppContext = {
     config: { ...loadConfig({ DATABASE_URL: DEFAULT_DATABASE_URL }), deactivatedRetentionDays: 90 },
@@ -169,6 +195,9 @@ export async function createSyncEnv(
   }
   return {
     db,
+    encryptionKey,
+    adminEmail,
+    adminPassword,
     app,
     api,
     emulator,
