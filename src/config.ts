@@ -20,6 +20,8 @@ export interface Config {
   deactivatedRetentionDays: number;
   /** A running run whose worker sent no heartbeat for this long is taken over by another. */
   runStaleSeconds: number;
+  /** Runs one `worker` (or a queue-mode `serve`) executes at the same time. */
+  workerConcurrency: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Directory that holds the SQLite file and the generated key (derived from the SQLite path). */
   dataDir: string;
@@ -55,6 +57,7 @@ const envSchema = z.object({
   GRAPH_ENDPOINT: urlish.optional(),
   DEACTIVATED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   RUN_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -87,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphEndpoint: stripSlash(e.GRAPH_ENDPOINT),
     deactivatedRetentionDays: e.DEACTIVATED_RETENTION_DAYS,
     runStaleSeconds: e.RUN_HEARTBEAT_TIMEOUT_SECONDS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
     logLevel: e.LOG_LEVEL,
     dataDir: database.kind === 'sqlite' ? dirnameOf(database.path) : './data',
   };
