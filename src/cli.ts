@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { ConfigError } from './config.ts';
+import { registerAdmin } from './commands/admin.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerEmulator } from './commands/emulator.ts';
+import { registerPurge } from './commands/purge.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerSync } from './commands/sync.ts';
 
@@ -10,9 +14,13 @@ export function buildProgram(): Command {
   const program = new Command('azure-user-sync')
     .description('Keeps a workforce platform directory in step with Microsoft Entra ID')
     .showHelpAfterError();
-  registerMigrate(program);
+  registerServe(program);
+  registerDemo(program);
   registerSync(program);
+  registerAdmin(program);
   registerEmulator(program);
+  registerMigrate(program);
+  registerPurge(program);
   return program;
 }
 

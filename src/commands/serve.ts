@@ -1,48 +1,31 @@
 import type { Command } from 'commander';
 import { openContext } from '../bootstrap.ts';
 import { loadConfig } from '../config.ts';
-import { startServer, type RunningServer, type StartServerOptions } from '../http/server.ts';
+import { startService } from '../runtime.ts';
+import { untilSignal } from './signals.ts';
 
-export { startServer, type RunningServer, type StartServerOptions };
+export { startServer, type RunningServer } from '../http/server.ts';
 
 /**
- * `azure-user-sync serve`: API and admin panel (and, once wired, the scheduler) in one
- * process. Stops gracefully on SIGTERM/SIGINT: no new connections, requests in flight
- * finish, then the database closes.
+ * `azure-user-sync serve`: API, admin panel and scheduler in one process. Stops gracefully
+ * on SIGTERM/SIGINT: no new connections, the run in progress finishes its page, then the
+ * database closes.
  */
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the API and admin panel')
+    .description('run the API, the admin panel and the scheduler')
     .action(async () => {
       const config = loadConfig();
       const ctx = await openContext(config);
-      // TODO(scheduler): start the in-process scheduler / queue worker here once src/jobs
-      // exports it, and stop it in `shutdown` before closing the server.
-      const server = await startServer(ctx);
-      ctx.log.info({ url: server.url }, `listening on ${server.url}`);
-      console.log(`Azure User Sync is running at ${server.url}`);
-
-      let stopping = false;
-      const shutdown = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        ctx.log.info({ signal }, 'shutting down');
+      const service = await startService(ctx);
+      ctx.log.info({ url: service.server.url }, `listening on ${service.server.url}`);
+      console.log(`Azure User Sync is running at ${service.server.url}`);
+      await untilSignal(ctx.log, async () => {
         try {
-          await server.close();
+          await service.stop();
         } finally {
           await ctx.database.close();
-        }
-      };
-      await new Promise<void>((resolve) => {
-        for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-          process.once(signal, () => {
-            shutdown(signal).then(resolve, (err: unknown) => {
-              ctx.log.error({ err }, 'shutdown failed');
-              process.exitCode = 1;
-              resolve();
-            });
-          });
         }
       });
     });

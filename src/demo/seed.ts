@@ -1,0 +1,74 @@
+import type { AppContext } from '../context.ts';
+import { createAdmin, findAdminByEmail } from '../auth/admins.ts';
+import { createUnit, listUnits } from '../directory/units.ts';
+import { createUserType, listUserTypes } from '../directory/user-types.ts';
+import { createIntegration, listIntegrations } from '../integrations/service.ts';
+import type { DemoFile } from './demo-file.ts';
+
+export const DEMO_ORG = 'Demo Company';
+
+/** Units of the demo: a head office and departments of the emulated tenant under it. */
+const DEMO_UNITS = [
+  'Operations',
+  'Sales',
+  'Customer Service',
+  'Logistics',
+  'Retail',
+  'Finance',
+  'IT',
+];
+/** User types matching common job titles of the emulated tenant. */
+const DEMO_USER_TYPES = [
+  'Employee',
+  'Manager',
+  'Team Lead',
+  'Store Manager',
+  'Cashier',
+  'Sales Associate',
+];
+
+/**
+ * Creates, once, the demo organisation with its administrator, units, user types and an
+ * enabled integration pointing at the emulated tenant. Idempotent: a second start finds
+ * everything in place and only returns the ids.
+ */
+export async function seedDemo(
+  ctx: AppContext,
+  demo: DemoFile,
+): Promise<{ orgId: string; integrationId: string }> {
+  const now = ctx.clock.now();
+  const existing = await findAdminByEmail(ctx.db, demo.adminEmail);
+  const orgId = existing
+    ? existing.orgId
+    : (
+        await createAdmin(
+          ctx.db,
+          { org: DEMO_ORG, email: demo.adminEmail, password: demo.adminPassword },
+          { now },
+        )
+      ).organization.id;
+
+  const units = await listUnits(ctx.db, orgId);
+  if (!units.length) {
+    const head = await createUnit(ctx.db, orgId, { name: 'Head Office' }, now);
+    for (const name of DEMO_UNITS)
+      await createUnit(ctx.db, orgId, { name, parentId: head.id }, now);
+  }
+  if (!(await listUserTypes(ctx.db, orgId)).length) {
+    for (const name of DEMO_USER_TYPES) await createUserType(ctx.db, orgId, { name }, now);
+  }
+  const integrations = await listIntegrations(ctx.db, orgId);
+  const found = integrations[0];
+  if (found) return { orgId, integrationId: found.id };
+  const created = await createIntegration(ctx, orgId, {
+    name: 'Contoso (emulated Entra ID)',
+    applicationId: demo.clientId,
+    tenantId: demo.tenantId,
+    secret: demo.clientSecret,
+    unitField: 'department',
+    userTypeField: 'jobTitle',
+    enabled: true,
+    syncIntervalMinutes: 5,
+  });
+  return { orgId, integrationId: created.id };
+}
