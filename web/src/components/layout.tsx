@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Link } from '../router.tsx';
 import { paths, type Route } from '../lib/routes.ts';
 import type { Session } from '../types.ts';
@@ -27,8 +27,29 @@ const NAV: { label: string; to: string; testId: string; sections: Route['name'][
   },
 ];
 
+const TITLES: Record<Route['name'], string> = {
+  'sign-in': 'Sign in',
+  integrations: 'Integrations',
+  'integration-new': 'New integration',
+  integration: 'Integration',
+  run: 'Run',
+  users: 'Users',
+  user: 'User',
+  units: 'Units',
+  'user-types': 'User types',
+  'not-found': 'Not found',
+};
+
 /** The frame around every signed-in screen: header, navigation, sign-out. */
 export function Layout({ session, route, onSignOut, children }: LayoutProps): ReactNode {
+  const screen = 'id' in route ? `${route.name}:${route.id}` : route.name;
+  const first = useRef(true);
+  useEffect(() => {
+    document.title = `${TITLES[route.name]} · Azure User Sync`;
+    // After in-app navigation, start keyboard and screen-reader users at the new content.
+    if (first.current) first.current = false;
+    else document.getElementById('main')?.focus({ preventScroll: true });
+  }, [screen, route.name]);
   return (
     <div className="app">
       <a className="skip-link" href="#main">
