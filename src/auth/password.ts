@@ -56,8 +56,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const salt = Buffer.from(parts[4] ?? '', 'base64url');
   const expected = Buffer.from(parts[5] ?? '', 'base64url');
   if (expected.length !== KEY_LENGTH) return false;
-  const actual = await derive(password, salt, { N, r, p });
-  return timingSafeEqual(actual, expected);
+  // scrypt throws on a cost that is not a power of two: a corrupt row means "no match".
+  if ((N & (N - 1)) !== 0 || N < 2) return false;
+  const actual = await derive(password, salt, { N, r, p }).catch(() => undefined);
+  return actual !== undefined && timingSafeEqual(actual, expected);
 }
 
 /**

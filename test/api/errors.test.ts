@@ -179,3 +179,19 @@ describe('toErrorReply', () => {
     });
   });
 });
+
+describe('health without a database', () => {
+  it('answers 503 when the database is unreachable', async () => {
+    const t = await createTestApp('sqlite');
+    try {
+      await t.database.close();
+      const res = await t.app.inject({ method: 'GET', url: '/healthz' });
+      expect([res.statusCode, res.json()]).toEqual([
+        503,
+        { status: 'error', database: 'unreachable' },
+      ]);
+    } finally {
+      await t.close();
+    }
+  });
+});
