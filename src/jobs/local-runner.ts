@@ -18,7 +18,7 @@ export interface LocalRunner extends RunDispatcher {
 
 export function createLocalRunner(
   db: Kysely<Database>,
-  sync: SyncService,
+  sync: Pick<SyncService, 'execute'>,
   log: Logger,
   concurrency = 2,
 ): LocalRunner {
