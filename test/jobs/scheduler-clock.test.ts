@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context.ts';
 import { DEFAULT_DATABASE_URL, loadConfig } from '../../src/config.ts';
 import { startEmbeddedJobs, type EmbeddedJobs } from '../../src/jobs/embedded.ts';
