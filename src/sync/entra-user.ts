@@ -64,7 +64,8 @@ export function entraLabel(u: EntraUser): string {
   const name =
     text(u.displayName) || [text(u.givenName), text(u.surname)].filter(Boolean).join(' ');
   const upn = text(u.userPrincipalName) || text(u.mail);
-  if (name && upn) return `${name} <${upn}>`;
+  // The whole label stays short: it is a heading in run logs, not a record of the values.
+  if (name && upn) return safeText(`${name} <${upn}>`, 300);
   return name || upn || safeText(u.id, 200);
 }
 

@@ -64,7 +64,7 @@ class ResyncSignal extends Error {}
  * Never throws for expected failures: the run ends `failed` with a readable reason.
  */
 export async function executeRun(deps: EngineDeps, runId: string): Promise<Run | undefined> {
-  const { db, log } = deps;
+  const { db } = deps;
   const row = await getRunRow(db, runId);
   if (!row || (row.status !== 'queued' && row.status !== 'running')) return getRun(db, runId);
   const now = () => deps.clock.now().toISOString();
