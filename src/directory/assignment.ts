@@ -1,5 +1,5 @@
 import type { Db } from '../db/schema.ts';
-import { chunks } from './chunks.ts';
+import { chunks } from '../db/chunks.ts';
 
 /**
  * Recomputes `users.assigned` ("has at least one membership with at least one user type")

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Db } from '../db/schema.ts';
 import { refreshAssigned } from './assignment.ts';
-import { chunks } from './chunks.ts';
+import { chunks } from '../db/chunks.ts';
 import { isUniqueViolation } from './db-errors.ts';
 import { withTransaction } from './transaction.ts';
 import type { Membership } from './types.ts';

@@ -1,4 +1,5 @@
 import type { MatchField } from '../db/schema.ts';
+import { USER_PROPERTIES } from '../graph/types.ts';
 
 /**
  * The Entra user properties the sync reads (SPEC §3). Structural on purpose: the Graph
@@ -25,26 +26,8 @@ export interface EntraUser {
   postalCode?: string | null;
 }
 
-/** The Graph `$select` list: identity, names, mail, state and the nine matchable fields. */
-export const ENTRA_USER_SELECT = [
-  'id',
-  'givenName',
-  'surname',
-  'displayName',
-  'mail',
-  'userPrincipalName',
-  'accountEnabled',
-  'userType',
-  'jobTitle',
-  'companyName',
-  'department',
-  'streetAddress',
-  'state',
-  'country',
-  'officeLocation',
-  'city',
-  'postalCode',
-] as const satisfies readonly (keyof EntraUser)[];
+/** The properties the sync reads (SPEC §3): the Graph client's `$select` list. */
+export const ENTRA_USER_SELECT: readonly (keyof EntraUser)[] = USER_PROPERTIES;
 
 /**
  * Makes outside text safe to store and show: lone UTF-16 surrogates become U+FFFD (the

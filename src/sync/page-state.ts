@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import { chunks } from '../db/chunks.ts';
 import type { Db, UsersTable } from '../db/schema.ts';
+import { loadMemberships } from '../directory/memberships.ts';
 import type { CurrentUser, ManagedMembership, PageState } from './plan.ts';
 
 /**
@@ -68,39 +69,4 @@ export async function loadPageState(
     }
   }
   return { linked, byEmail };
-}
-
-interface MembershipRow {
-  unitId: string;
-  managedBy: string | null;
-  userTypeIds: string[];
-}
-
-/** Memberships (with their user types) of the given users, grouped by user id. */
-export async function loadMemberships(
-  db: Db,
-  userIds: readonly string[],
-): Promise<Map<string, MembershipRow[]>> {
-  const out = new Map<string, MembershipRow[]>();
-  for (const ids of chunks(userIds, 500)) {
-    const rows = await db
-      .selectFrom('memberships as m')
-      .leftJoin('membership_user_types as t', 't.membership_id', 'm.id')
-      .select(['m.id', 'm.user_id', 'm.unit_id', 'm.managed_by', 't.user_type_id'])
-      .where('m.user_id', 'in', ids)
-      .execute();
-    const byId = new Map<string, MembershipRow>();
-    for (const r of rows) {
-      let m = byId.get(r.id);
-      if (!m) {
-        m = { unitId: r.unit_id, managedBy: r.managed_by, userTypeIds: [] };
-        byId.set(r.id, m);
-        const list = out.get(r.user_id);
-        if (list) list.push(m);
-        else out.set(r.user_id, [m]);
-      }
-      if (r.user_type_id) m.userTypeIds.push(r.user_type_id);
-    }
-  }
-  return out;
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { NotFoundError } from '../../errors.ts';
 import { listRunChanges } from '../../sync/changes-repo.ts';
-import { getRun, listRuns, RunInProgressError } from '../../sync/runs-repo.ts';
+import { toRun } from '../../sync/run-record.ts';
+import { listRuns, RunInProgressError } from '../../sync/runs-repo.ts';
 import type { SyncService } from '../../sync/service.ts';
 import { principalOf, type ApiApp } from '../types.ts';
 
@@ -205,14 +206,12 @@ async function ownIntegration(ctx: AppContext, orgId: string, id: string): Promi
 }
 
 async function ownRun(ctx: AppContext, orgId: string, runId: string) {
-  const run = await getRun(ctx.db, runId);
-  const row = run
-    ? await ctx.db
-        .selectFrom('sync_runs')
-        .select('org_id')
-        .where('id', '=', runId)
-        .executeTakeFirst()
-    : undefined;
-  if (!run || row?.org_id !== orgId) throw new NotFoundError('Run');
-  return run;
+  const row = await ctx.db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('id', '=', runId)
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('Run');
+  return toRun(row);
 }
