@@ -153,18 +153,17 @@ async function executeClaimed(
       now: now(),
       error: { code: info.code, message: info.message },
     });
-    await db
-      .updateTable('integrations')
-      .set(
-        info.credential
-          ? {
-              credential_failures: integration.credential_failures + 1,
-              attention_message: info.message,
-            }
-          : {},
-      )
-      .where('id', '=', integration.id)
-      .execute();
+    // Only credential failures touch the integration (an empty SET is invalid SQL).
+    if (info.credential) {
+      await db
+        .updateTable('integrations')
+        .set({
+          credential_failures: integration.credential_failures + 1,
+          attention_message: info.message,
+        })
+        .where('id', '=', integration.id)
+        .execute();
+    }
     return getRun(db, runId);
   }
 }
