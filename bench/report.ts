@@ -1,0 +1,236 @@
+import type { MachineInfo } from './machine.ts';
+import type { ScenarioResult } from './protocol.ts';
+
+/** The goals of issue 7, printed beside the figures. */
+export const GOALS = {
+  full100kSqliteS: 10,
+  full100kPostgresS: 15,
+  floorRatioZeroLatency: 1.5,
+  floorRatio300ms: 1.1,
+  incrementalNoChangeMs: 50,
+  incrementalNoChangeRequests: 1,
+  rss1mOver100k: 1.3,
+  listPageMs: 50,
+} as const;
+
+/** Everything one `npm run bench` measured. */
+export interface BenchReport {
+  command: string;
+  machine: MachineInfo;
+  startedAt: string;
+  durationS: number;
+  results: ScenarioResult[];
+  /** Scenarios that failed, with the reason. */
+  errors: string[];
+}
+
+const f1 = (n: number | undefined): string => (n === undefined ? '–' : n.toFixed(1));
+const f2 = (n: number | undefined): string => (n === undefined ? '–' : n.toFixed(2));
+const s = (ms: number | undefined): string => (ms === undefined ? '–' : (ms / 1000).toFixed(2));
+const ok = (met: boolean | undefined): string =>
+  met === undefined ? 'not measured' : met ? 'met' : '**missed**';
+
+function find(
+  results: ScenarioResult[],
+  scenario: string,
+  dialect: string,
+  users: number,
+  latencyMs = 0,
+): ScenarioResult | undefined {
+  return results.find(
+    (r) =>
+      r.scenario === scenario &&
+      r.dialect === dialect &&
+      r.users === users &&
+      (r.latencyMs ?? 0) === latencyMs,
+  );
+}
+
+/** The results as markdown: command, machine, one table per scenario, goals summary. */
+export function renderReport(rep: BenchReport): string {
+  const out: string[] = [];
+  const { machine: m, results } = rep;
+  out.push('# Benchmark results', '');
+  out.push(
+    `Command: \`${rep.command}\` — started ${rep.startedAt}, took ${rep.durationS.toFixed(0)} s.`,
+  );
+  out.push('');
+  out.push(
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.platform}.`,
+  );
+  out.push('');
+  out.push(
+    'Each scenario runs in a fresh child process (`tsx bench/scenario.ts …`); for full runs and ' +
+      "floors the emulator runs in the bench parent so the child's peak RSS is the product's " +
+      'alone (plus Node and tsx). Incremental and listing scenarios keep everything in the child.',
+  );
+  out.push('');
+
+  const fullSizes = [
+    ...new Set(results.filter((r) => r.scenario === 'full').map((r) => r.users ?? 0)),
+  ]
+    .filter((n) => !results.some((r) => r.scenario === 'full' && r.users === n && r.latencyMs))
+    .sort((a, b) => a - b);
+  out.push('## Full runs at zero latency', '');
+  out.push(
+    '| users | dialect | wall s | users/s | peak RSS MiB | floor s | run ÷ floor | status |',
+  );
+  out.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const n of fullSizes) {
+    const fl = find(results, 'floor', 'none', n);
+    for (const d of ['sqlite', 'postgres']) {
+      const r = find(results, 'full', d, n);
+      if (!r) continue;
+      const ratio = fl?.wallMs && r.wallMs ? r.wallMs / fl.wallMs : undefined;
+      out.push(
+        `| ${n.toLocaleString('en')} | ${d} | ${s(r.wallMs)} | ${r.usersPerSecond ?? '–'} | ${f1(r.maxRssMiB)} | ${s(fl?.wallMs)} | ${f2(ratio)} | ${r.status ?? ''} |`,
+      );
+    }
+    if (fl)
+      out.push(
+        `| ${n.toLocaleString('en')} | floor (no database) | ${s(fl.wallMs)} | ${fl.usersPerSecond ?? '–'} | ${f1(fl.maxRssMiB)} | | | |`,
+      );
+  }
+  out.push('');
+
+  const lat = results.filter((r) => r.latencyMs && r.scenario === 'full');
+  if (lat.length) {
+    out.push('## Full runs with 300 ms per Graph request', '');
+    out.push('| users | dialect | wall s | floor s | run ÷ floor |');
+    out.push('| ---: | --- | ---: | ---: | ---: |');
+    for (const r of lat) {
+      const fl = find(results, 'floor', 'none', r.users ?? 0, r.latencyMs);
+      const ratio = fl?.wallMs && r.wallMs ? r.wallMs / fl.wallMs : undefined;
+      out.push(
+        `| ${(r.users ?? 0).toLocaleString('en')} | ${r.dialect} | ${s(r.wallMs)} | ${s(fl?.wallMs)} | ${f2(ratio)} |`,
+      );
+    }
+    out.push('');
+  }
+
+  const inc = results.filter((r) => r.scenario === 'incremental');
+  if (inc.length) {
+    out.push('## Incremental runs', '');
+    out.push('| directory | dialect | run | wall ms | Graph requests |');
+    out.push('| ---: | --- | --- | ---: | ---: |');
+    for (const r of inc)
+      out.push(
+        `| ${(r.users ?? 0).toLocaleString('en')} | ${r.dialect} | ${r.status ?? ''} | ${f1(r.wallMs)} | ${r.graphRequests ?? '–'} |`,
+      );
+    out.push('');
+  }
+
+  const lst = results.filter((r) => r.scenario === 'listing');
+  if (lst.length) {
+    out.push('## Listing (GET /api/v1/users over HTTP, median of 7 after one cold call)', '');
+    out.push(
+      '| organisation | dialect | fill s | Unassigned p1 cold | Unassigned p1 | Unassigned p2 | Deactivated p1 cold | Deactivated p1 | Deactivated p2 |',
+    );
+    out.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of lst) {
+      const t = r.timings ?? {};
+      out.push(
+        `| ${(r.users ?? 0).toLocaleString('en')} | ${r.dialect} | ${f1(t.fillSeconds)} | ${f1(t['unassigned p1 cold'])} ms | ${f1(t['unassigned p1'])} ms | ${f1(t['unassigned p2'])} ms | ${f1(t['deactivated p1 cold'])} ms | ${f1(t['deactivated p1'])} ms | ${f1(t['deactivated p2'])} ms |`,
+      );
+    }
+    out.push('');
+  }
+
+  out.push('## Goals', '');
+  out.push('| goal | measured | verdict |');
+  out.push('| --- | --- | --- |');
+  for (const row of goalRows(results))
+    out.push(`| ${row.goal} | ${row.measured} | ${ok(row.met)} |`);
+  out.push('');
+  if (rep.errors.length) {
+    out.push('## Scenarios that failed', '');
+    for (const e of rep.errors) out.push(`- ${e}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+interface GoalRow {
+  goal: string;
+  measured: string;
+  met: boolean | undefined;
+}
+
+/** Pure: each goal of issue 7 against the measured figures. */
+export function goalRows(results: ScenarioResult[]): GoalRow[] {
+  const rows: GoalRow[] = [];
+  const full = (d: string, n: number) => find(results, 'full', d, n);
+  for (const [d, limit] of [
+    ['sqlite', GOALS.full100kSqliteS],
+    ['postgres', GOALS.full100kPostgresS],
+  ] as const) {
+    const r = full(d, 100_000);
+    rows.push({
+      goal: `full run of 100,000 users on ${d} ≤ ${limit} s`,
+      measured: r?.wallMs ? `${s(r.wallMs)} s` : '–',
+      met: r?.wallMs ? r.wallMs <= limit * 1000 : undefined,
+    });
+  }
+  for (const d of ['sqlite', 'postgres']) {
+    const r = full(d, 100_000);
+    const fl = find(results, 'floor', 'none', 100_000);
+    const ratio = r?.wallMs && fl?.wallMs ? r.wallMs / fl.wallMs : undefined;
+    rows.push({
+      goal: `100,000 users on ${d} ≤ ${GOALS.floorRatioZeroLatency}× floor at 0 ms`,
+      measured: ratio ? `${f2(ratio)}×` : '–',
+      met: ratio ? ratio <= GOALS.floorRatioZeroLatency : undefined,
+    });
+  }
+  for (const r of results.filter((x) => x.scenario === 'full' && x.latencyMs)) {
+    const fl = find(results, 'floor', 'none', r.users ?? 0, r.latencyMs);
+    const ratio = r.wallMs && fl?.wallMs ? r.wallMs / fl.wallMs : undefined;
+    rows.push({
+      goal: `${(r.users ?? 0).toLocaleString('en')} users on ${r.dialect} ≤ ${GOALS.floorRatio300ms}× floor at ${r.latencyMs} ms`,
+      measured: ratio ? `${f2(ratio)}×` : '–',
+      met: ratio ? ratio <= GOALS.floorRatio300ms : undefined,
+    });
+  }
+  for (const d of ['sqlite', 'postgres']) {
+    // Both no-change runs count (the first right after the full run, the second warm): the
+    // verdict takes the slower one.
+    const runs = results.filter(
+      (x) => x.scenario === 'incremental' && x.dialect === d && x.timings?.changes === 0,
+    );
+    const worstMs = Math.max(...runs.map((r) => r.wallMs ?? Infinity));
+    const maxRequests = Math.max(...runs.map((r) => r.graphRequests ?? Infinity));
+    rows.push({
+      goal: `incremental, no change, ${d}: ≤ ${GOALS.incrementalNoChangeMs} ms and ${GOALS.incrementalNoChangeRequests} Graph request`,
+      measured: runs.length
+        ? runs.map((r) => `${f1(r.wallMs)} ms / ${r.graphRequests} req`).join('; ')
+        : '–',
+      met: runs.length
+        ? worstMs <= GOALS.incrementalNoChangeMs && maxRequests <= GOALS.incrementalNoChangeRequests
+        : undefined,
+    });
+  }
+  for (const d of ['sqlite', 'postgres']) {
+    const big = full(d, 1_000_000);
+    const base = full(d, 100_000);
+    const ratio = big?.maxRssMiB && base?.maxRssMiB ? big.maxRssMiB / base.maxRssMiB : undefined;
+    rows.push({
+      goal: `peak RSS at 1,000,000 ≤ ${GOALS.rss1mOver100k}× at 100,000 (${d})`,
+      measured: ratio
+        ? `${f2(ratio)}× (${f1(big?.maxRssMiB)} / ${f1(base?.maxRssMiB)} MiB)`
+        : '– (run with --huge)',
+      met: ratio ? ratio <= GOALS.rss1mOver100k : undefined,
+    });
+  }
+  for (const r of results.filter((x) => x.scenario === 'listing')) {
+    const t = r.timings ?? {};
+    const pages = ['unassigned p1', 'unassigned p2', 'deactivated p1', 'deactivated p2'].map(
+      (k) => t[k] ?? Infinity,
+    );
+    const worst = Math.max(...pages);
+    rows.push({
+      goal: `list pages on ${(r.users ?? 0).toLocaleString('en')} users (${r.dialect}) ≤ ${GOALS.listPageMs} ms`,
+      measured: `worst warm page ${f1(worst)} ms`,
+      met: worst <= GOALS.listPageMs,
+    });
+  }
+  return rows;
+}

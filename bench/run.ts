@@ -1,0 +1,133 @@
+/**
+ * `npm run bench [-- --huge] [-- --only=full,latency,incremental,listing] [-- --quick]
+ *  [-- --sizes=30000] [-- --profile]`
+ *
+ * Runs the scenarios of issue 7 against the real product and the emulator, each in a fresh
+ * child process, prints a markdown report and writes it to bench/RESULTS.md (not with
+ * --quick or --only, which are for trying things out).
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startEmulator, type Emulator } from '../src/emulator/index.ts';
+import { machineInfo } from './machine.ts';
+import { RESULT_PREFIX, type EmulatorCoordinates, type ScenarioResult } from './protocol.ts';
+import { renderReport, type BenchReport } from './report.ts';
+
+const args = process.argv.slice(2);
+const huge = args.includes('--huge');
+const quick = args.includes('--quick');
+const profile = args.includes('--profile');
+const onlyArg = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const only = onlyArg ? new Set(onlyArg.split(',')) : undefined;
+const wants = (s: string) => !only || only.has(s);
+
+const SCENARIO = fileURLToPath(new URL('./scenario.ts', import.meta.url));
+const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+/** `--profile` writes a V8 CPU profile of every scenario child here (open in Chrome DevTools). */
+const PROFILES = fileURLToPath(new URL('./profiles/', import.meta.url));
+
+/** 300 ms per request: 20,000 users = 21 pages ≈ 7 s of waiting, enough to see overlap. */
+const LATENCY_MS = 300;
+const LATENCY_USERS = quick ? 5_000 : 20_000;
+const sizesArg = args.find((a) => a.startsWith('--sizes='))?.slice('--sizes='.length);
+const FULL_SIZES = sizesArg
+  ? sizesArg.split(',').map(Number)
+  : quick
+    ? [10_000]
+    : huge
+      ? [10_000, 100_000, 1_000_000]
+      : [10_000, 100_000];
+const INCREMENTAL_USERS = quick ? 10_000 : 100_000;
+const LISTING_USERS = quick ? 20_000 : 1_000_000;
+
+const results: ScenarioResult[] = [];
+const errors: string[] = [];
+
+function coordinates(e: Emulator): EmulatorCoordinates {
+  return {
+    origin: e.origin,
+    caCertPem: e.caCertPem,
+    tenantId: e.tenant.id,
+    clientId: e.tenant.defaultApp.clientId,
+    secret: e.tenant.defaultApp.secret,
+  };
+}
+
+/** Runs `tsx bench/scenario.ts …args` and collects its result lines. */
+async function scenario(argv: string[], emulator?: Emulator): Promise<void> {
+  const label = argv.join(' ');
+  process.stderr.write(`… ${label}\n`);
+  const cpuProf = profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`] : [];
+  const child = spawn(process.execPath, [...cpuProf, '--import', 'tsx', SCENARIO, ...argv], {
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      ...(emulator ? { BENCH_EMULATOR: JSON.stringify(coordinates(emulator)) } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const lines = stdout.split('\n').filter((l) => l.startsWith(RESULT_PREFIX));
+  for (const line of lines) {
+    const r = JSON.parse(line.slice(RESULT_PREFIX.length)) as ScenarioResult;
+    results.push(r);
+    process.stderr.write(`  ${JSON.stringify(r)}\n`);
+  }
+  if (code !== 0 || lines.length === 0) errors.push(`${label}: exit code ${code}`);
+}
+
+const t0 = Date.now();
+const startedAt = new Date().toISOString();
+
+if (wants('full')) {
+  for (const n of FULL_SIZES) {
+    // Generated in the parent: the child's RSS is the product's, not the fake tenant's.
+    const emulator = await startEmulator({ users: n, seed: 1 });
+    try {
+      await scenario(['floor', String(n), '0'], emulator);
+      await scenario(['full', 'sqlite', String(n)], emulator);
+      await scenario(['full', 'postgres', String(n)], emulator);
+    } finally {
+      await emulator.close();
+    }
+  }
+}
+if (wants('latency')) {
+  const emulator = await startEmulator({ users: LATENCY_USERS, seed: 1, latencyMs: LATENCY_MS });
+  try {
+    await scenario(['floor', String(LATENCY_USERS), String(LATENCY_MS)], emulator);
+    for (const d of ['sqlite', 'postgres']) {
+      const before = results.length;
+      await scenario(['full', d, String(LATENCY_USERS)], emulator);
+      for (const r of results.slice(before)) r.latencyMs = LATENCY_MS;
+    }
+  } finally {
+    await emulator.close();
+  }
+}
+if (wants('incremental')) {
+  for (const d of ['sqlite', 'postgres'])
+    await scenario(['incremental', d, String(INCREMENTAL_USERS)]);
+}
+if (wants('listing')) {
+  for (const d of ['sqlite', 'postgres']) await scenario(['listing', d, String(LISTING_USERS)]);
+}
+
+const report: BenchReport = {
+  command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
+  machine: machineInfo(),
+  startedAt,
+  durationS: (Date.now() - t0) / 1000,
+  results,
+  errors,
+};
+const markdown = renderReport(report);
+process.stdout.write(`${markdown}\n`);
+if (!quick && !only && !profile && !sizesArg) {
+  writeFileSync(RESULTS, `${markdown}\n`);
+  process.stderr.write(`written to ${RESULTS}\n`);
+}
+process.exitCode = errors.length ? 1 : 0;

@@ -1,0 +1,45 @@
+/**
+ * One benchmark scenario in a fresh process, so its peak RSS is its own:
+ *   tsx bench/scenario.ts full <sqlite|postgres> <users>
+ *   tsx bench/scenario.ts floor <users> <latencyMs>
+ *   tsx bench/scenario.ts incremental <sqlite|postgres> <users>
+ *   tsx bench/scenario.ts listing <sqlite|postgres> <users>
+ * Prints one `BENCH_RESULT {json}` line per result (see protocol.ts).
+ */
+import type { DialectKind } from '../src/db/connect.ts';
+import { report } from './protocol.ts';
+import { floor } from './scenarios/floor.ts';
+import { fullRun } from './scenarios/full.ts';
+import { incremental } from './scenarios/incremental.ts';
+import { listing } from './scenarios/listing.ts';
+
+function dialectArg(v: string | undefined): DialectKind {
+  if (v === 'sqlite' || v === 'postgres') return v;
+  throw new Error(`dialect must be sqlite or postgres, got ${String(v)}`);
+}
+
+function countArg(v: string | undefined): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`not a count: ${String(v)}`);
+  return n;
+}
+
+const [name, a, b] = process.argv.slice(2);
+switch (name) {
+  case 'full':
+    report(await fullRun(dialectArg(a), countArg(b)));
+    break;
+  case 'floor':
+    report(await floor(countArg(a), countArg(b)));
+    break;
+  case 'incremental':
+    for (const r of await incremental(dialectArg(a), countArg(b))) report(r);
+    break;
+  case 'listing':
+    report(await listing(dialectArg(a), countArg(b)));
+    break;
+  default:
+    throw new Error(`unknown scenario ${String(name)}`);
+}
+// pg pools and undici keep-alive sockets would hold the process open a while.
+process.exit(0);

@@ -1,0 +1,34 @@
+import { createGraphClient } from '../../src/graph/client.ts';
+import { emulatorFromEnv, maxRssMiB, type ScenarioResult } from '../protocol.ts';
+
+/**
+ * The floor: the same client pages through the same emulator exactly as a full run does
+ * (latest delta link, then /users pages of 999 with read-ahead), with no database work.
+ */
+export async function floor(users: number, latencyMs: number): Promise<ScenarioResult> {
+  const e = emulatorFromEnv();
+  const client = createGraphClient({
+    cloud: 'global',
+    tenantId: e.tenantId,
+    applicationId: e.clientId,
+    secret: e.secret,
+    authorityHost: e.origin,
+    graphEndpoint: e.origin,
+    extraCaPem: [e.caCertPem],
+  });
+  const t0 = performance.now();
+  await client.latestDeltaLink();
+  let read = 0;
+  for await (const page of client.listUsers({ prefetch: true })) read += page.users.length;
+  const wallMs = performance.now() - t0;
+  if (read !== users) throw new Error(`floor read ${read} users, expected ${users}`);
+  return {
+    scenario: 'floor',
+    dialect: 'none',
+    users,
+    latencyMs,
+    wallMs,
+    usersPerSecond: Math.round((read / wallMs) * 1000),
+    maxRssMiB: maxRssMiB(),
+  };
+}

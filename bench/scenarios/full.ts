@@ -1,0 +1,27 @@
+import type { DialectKind } from '../../src/db/connect.ts';
+import { setUpProduct } from '../product.ts';
+import { emulatorFromEnv, maxRssMiB, type ScenarioResult } from '../protocol.ts';
+
+/**
+ * A full run of the real product against the emulator in the parent process (so this
+ * process's peak RSS is the product's alone): wall time, users per second, peak RSS.
+ */
+export async function fullRun(dialect: DialectKind, users: number): Promise<ScenarioResult> {
+  const product = await setUpProduct(dialect, emulatorFromEnv());
+  try {
+    const t0 = performance.now();
+    const run = await product.run(true);
+    const wallMs = performance.now() - t0;
+    return {
+      scenario: 'full',
+      dialect,
+      users,
+      wallMs,
+      usersPerSecond: Math.round((run.progress.usersRead / wallMs) * 1000),
+      maxRssMiB: maxRssMiB(),
+      status: `${run.status} (${run.counts.created} created, ${run.counts.skipped} skipped)`,
+    };
+  } finally {
+    await product.close();
+  }
+}
