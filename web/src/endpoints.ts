@@ -97,24 +97,6 @@ export async function listRuns(integrationId: string, limit?: number): Promise<R
   );
 }
 
-/**
- * The integrations with their last run. Servers that do not send `lastRun` yet get it
- * filled from the run history (one small request per integration; organisations have few).
- */
-export async function listIntegrationsWithLastRun(): Promise<Integration[]> {
-  const integrations = await listIntegrations();
-  return Promise.all(
-    integrations.map(async (integration) => {
-      if (integration.lastRun !== undefined) return integration;
-      const [latest] = await listRuns(integration.id, 1).catch(() => []);
-      const lastRun = latest
-        ? { id: latest.id, status: latest.status, finishedAt: latest.finishedAt }
-        : null;
-      return { ...integration, lastRun };
-    }),
-  );
-}
-
 // --- runs ----------------------------------------------------------------------------
 
 export function getRun(runId: string): Promise<Run> {

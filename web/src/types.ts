@@ -32,9 +32,12 @@ export interface SecretExpiry {
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'held';
 
+/** The newest run of an integration, as the integration list carries it. */
 export interface RunSummary {
   id: string;
   status: RunStatus;
+  mode: string;
+  dryRun: boolean;
   finishedAt: string | null;
 }
 
@@ -54,10 +57,12 @@ export interface Integration {
   includeGuests: boolean;
   deletionThreshold: number;
   syncIntervalMinutes: number;
-  nextRunAt?: string | null;
-  lastRun?: RunSummary | null;
-  status?: 'ok' | 'needs-attention';
-  attentionMessage?: string | null;
+  /** When the scheduler runs it next; null when it is not scheduled (e.g. disabled). */
+  nextRunAt: string | null;
+  lastRun: RunSummary | null;
+  /** `needs-attention` after runs failed on credentials, until the settings change. */
+  status: 'ok' | 'needs-attention';
+  attentionMessage: string | null;
 }
 
 /** What the form sends on create (secret required) or update (secret optional). */

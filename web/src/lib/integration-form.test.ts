@@ -101,6 +101,10 @@ describe('inputFromForm / formFromIntegration', () => {
       includeGuests: true,
       deletionThreshold: 0,
       syncIntervalMinutes: 15,
+      nextRunAt: null,
+      lastRun: null,
+      status: 'ok',
+      attentionMessage: null,
     };
     const form = formFromIntegration(integration);
     expect(form).toMatchObject({
