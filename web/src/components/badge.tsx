@@ -8,13 +8,15 @@ export function Badge({
   tone,
   children,
   title,
+  testId,
 }: {
   tone: Tone;
   children: ReactNode;
   title?: string | undefined;
+  testId?: string | undefined;
 }): ReactNode {
   return (
-    <span className={`badge badge-${tone}`} title={title}>
+    <span className={`badge badge-${tone}`} title={title} data-testid={testId}>
       {children}
     </span>
   );
@@ -32,12 +34,14 @@ const RUN_TONE: Record<RunStatus, Tone> = {
 export function RunStatusBadge({
   status,
   dryRun,
+  testId,
 }: {
   status: RunStatus;
   dryRun?: boolean;
+  testId?: string;
 }): ReactNode {
   return (
-    <Badge tone={RUN_TONE[status] ?? 'neutral'}>
+    <Badge tone={RUN_TONE[status] ?? 'neutral'} testId={testId}>
       {status}
       {dryRun ? ' (preview)' : ''}
     </Badge>

@@ -28,6 +28,8 @@ export function formatDuration(startIso: string | null, endIso: string | null): 
   if (!startIso || !endIso) return '';
   const ms = Date.parse(endIso) - Date.parse(startIso);
   if (!Number.isFinite(ms) || ms < 0) return '';
+  // "0 s" reads like nothing happened; small runs do finish within a second.
+  if (ms < 1000) return 'under 1 s';
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds} s`;
   return `${Math.floor(seconds / 60)} min ${pad(seconds % 60)} s`;

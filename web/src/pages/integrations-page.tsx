@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { LoadState } from '../components/alert.tsx';
 import { Badge, RunStatusBadge } from '../components/badge.tsx';
-import { listIntegrationsWithLastRun } from '../endpoints.ts';
+import { listIntegrations } from '../endpoints.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { paths } from '../lib/routes.ts';
 import { secretWarning, secretWarningText } from '../lib/secret-expiry.ts';
@@ -11,7 +11,7 @@ import type { Integration } from '../types.ts';
 
 /** The organisation's integrations with their health at a glance. */
 export function IntegrationsPage(): ReactNode {
-  const integrations = useLoad(listIntegrationsWithLastRun, 'integrations');
+  const integrations = useLoad(listIntegrations, 'integrations');
   const now = new Date();
   return (
     <section>
@@ -57,7 +57,7 @@ export function IntegrationsPage(): ReactNode {
 
 function IntegrationRow({ integration, now }: { integration: Integration; now: Date }): ReactNode {
   const warning = secretWarning(integration, now);
-  const lastRun = integration.lastRun ?? null;
+  const lastRun = integration.lastRun;
   return (
     <tr>
       <td className="cell-name">
@@ -74,19 +74,24 @@ function IntegrationRow({ integration, now }: { integration: Integration; now: D
       </td>
       <td>
         {lastRun ? (
-          <Link to={paths.run(lastRun.id)}>
-            <RunStatusBadge status={lastRun.status} />{' '}
-            {lastRun.finishedAt ? formatDateTime(lastRun.finishedAt) : 'in progress'}
-          </Link>
+          <span className="last-run">
+            <RunStatusBadge status={lastRun.status} dryRun={lastRun.dryRun} />
+            <Link to={paths.run(lastRun.id)}>
+              {lastRun.finishedAt ? formatDateTime(lastRun.finishedAt) : 'in progress'}
+            </Link>
+          </span>
         ) : (
           <span className="muted">Never</span>
         )}
       </td>
       <td>
-        {integration.enabled ? (
+        {!integration.enabled ? (
+          <span className="muted">—</span>
+        ) : integration.nextRunAt ? (
           formatDateTime(integration.nextRunAt)
         ) : (
-          <span className="muted">—</span>
+          // No time yet: the scheduler picks an enabled integration up within a minute.
+          <span title="The scheduler starts it within a minute">Due now</span>
         )}
       </td>
       <td>

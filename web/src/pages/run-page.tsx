@@ -73,7 +73,7 @@ export function RunPage({ id }: { id: string }): ReactNode {
       <div className="page-head">
         <h1>
           {data.dryRun ? 'Preview' : 'Synchronisation'} run{' '}
-          <RunStatusBadge status={data.status} dryRun={data.dryRun} />
+          <RunStatusBadge status={data.status} dryRun={data.dryRun} testId="run-status" />
         </h1>
       </div>
       {already && active ? (
@@ -105,7 +105,13 @@ export function RunPage({ id }: { id: string }): ReactNode {
           <div>
             <dt>Finished</dt>
             <dd>
-              {formatDateTime(data.finishedAt)} {formatDuration(data.startedAt, data.finishedAt)}
+              {formatDateTime(data.finishedAt)}
+              {data.finishedAt && data.startedAt ? (
+                <span className="muted">
+                  {' '}
+                  (took {formatDuration(data.startedAt, data.finishedAt)})
+                </span>
+              ) : null}
             </dd>
           </div>
         </dl>
