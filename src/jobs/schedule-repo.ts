@@ -155,13 +155,14 @@ export interface RunToRecover {
 }
 
 /**
- * Runs left behind: queued for longer than `staleBefore` (their dispatch was lost, e.g. the
- * process that queued them stopped) and running without a heartbeat since `staleBefore`
- * (their worker died). Uses the `sync_runs_status` index (status, heartbeat_at).
+ * Runs left behind: running without a heartbeat since `staleBefore` (their worker died)
+ * and queued since before `queuedBefore` (their dispatch was lost, e.g. the process that
+ * queued them stopped). Uses the `sync_runs_status` index (status, heartbeat_at).
  */
 export async function findRunsToRecover(
   db: Kysely<Database>,
   staleBefore: string,
+  queuedBefore: string,
   limit: number,
 ): Promise<RunToRecover[]> {
   const rows = await db
@@ -169,7 +170,7 @@ export async function findRunsToRecover(
     .select(['id', 'integration_id', 'status'])
     .where((eb) =>
       eb.or([
-        eb.and([eb('status', '=', 'queued'), eb('queued_at', '<', staleBefore)]),
+        eb.and([eb('status', '=', 'queued'), eb('queued_at', '<', queuedBefore)]),
         eb.and([eb('status', '=', 'running'), eb('heartbeat_at', '<', staleBefore)]),
       ]),
     )

@@ -26,8 +26,15 @@ export interface SchedulerDeps {
   sync: Pick<SyncService, 'requestRun'>;
   /** Where recovered runs go again (the same dispatcher the sync service uses). */
   dispatcher: RunDispatcher;
-  /** A running run without a heartbeat for this long (and a queued run this old) is recovered. */
+  /** A running run without a heartbeat for this long belongs to a dead worker: recovered. */
   staleAfterMs: number;
+  /**
+   * A run still queued after this long lost its dispatch (default twice `staleAfterMs`):
+   * e.g. a worker took its job and died before starting it, or the process that queued it
+   * stopped. Re-dispatching a run that is merely waiting is harmless: the queue drops a
+   * second waiting job of the same integration, and the engine ignores finished runs.
+   */
+  queuedStaleAfterMs?: number;
 }
 
 export interface SchedulerOptions {
@@ -137,8 +144,12 @@ export function createScheduler(deps: SchedulerDeps, options: SchedulerOptions =
   }
 
   async function recover(report: TickReport): Promise<void> {
-    const staleBefore = new Date(clock.now().getTime() - deps.staleAfterMs).toISOString();
-    for (const run of await findRunsToRecover(db, staleBefore, batch)) {
+    const now = clock.now().getTime();
+    const staleBefore = new Date(now - deps.staleAfterMs).toISOString();
+    const queuedBefore = new Date(
+      now - (deps.queuedStaleAfterMs ?? 2 * deps.staleAfterMs),
+    ).toISOString();
+    for (const run of await findRunsToRecover(db, staleBefore, queuedBefore, batch)) {
       await deps.dispatcher.dispatch({ runId: run.runId, integrationId: run.integrationId });
       report.recovered.push(run.runId);
     }
