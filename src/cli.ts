@@ -8,6 +8,7 @@ import { registerPurge } from './commands/purge.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerSync } from './commands/sync.ts';
+import { registerWorker } from './commands/worker.ts';
 
 /** The `azure-user-sync` command line. Each command lives in src/commands/. */
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .description('Keeps a workforce platform directory in step with Microsoft Entra ID')
     .showHelpAfterError();
   registerServe(program);
+  registerWorker(program);
   registerDemo(program);
   registerSync(program);
   registerAdmin(program);

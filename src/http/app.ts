@@ -1,7 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -10,6 +10,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.ts';
 import type { DirectoryHooks } from '../directory/hooks.ts';
+import type { JobsHealth } from '../jobs/health.ts';
 import { authenticate } from './auth-hook.ts';
 import { toErrorReply } from './error-reply.ts';
 import { registerPanel } from './panel.ts';
@@ -31,6 +32,10 @@ export interface BuildAppOptions {
   hooks?: DirectoryHooks;
   /** More route modules, registered last inside the authenticated /api/v1 scope. */
   extraRoutes?: Array<(app: ApiApp, ctx: AppContext) => void>;
+  /** Routes outside /api/v1 and without sign-in (e.g. `/metrics`). */
+  rootRoutes?: Array<(app: FastifyInstance) => void>;
+  /** The job queue's state for /healthz; omitted → only the database is checked. */
+  jobsHealth?: () => Promise<JobsHealth>;
 }
 
 /**
@@ -99,7 +104,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  registerHealthRoutes(app, ctx);
+  registerHealthRoutes(app, ctx, options.jobsHealth);
+  for (const register of options.rootRoutes ?? []) register(app);
 
   await app.register(
     async (scope) => {

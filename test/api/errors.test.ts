@@ -166,7 +166,10 @@ describe('API error answers', () => {
 
   it('reports health with the database reachable', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/healthz' });
-    expect([res.statusCode, res.json()]).toEqual([200, { status: 'ok', database: 'ok' }]);
+    expect([res.statusCode, res.json()]).toEqual([
+      200,
+      { status: 'ok', database: 'ok', queue: 'not-checked', queuedRuns: null },
+    ]);
   });
 });
 
@@ -188,7 +191,35 @@ describe('health without a database', () => {
       const res = await t.app.inject({ method: 'GET', url: '/healthz' });
       expect([res.statusCode, res.json()]).toEqual([
         503,
-        { status: 'error', database: 'unreachable' },
+        { status: 'error', database: 'unreachable', queue: 'not-checked', queuedRuns: null },
+      ]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('health with a job queue', () => {
+  it('answers 503 naming the queue when the queue is unreachable, 200 with the queue depth otherwise', async () => {
+    let reachable = false;
+    const t = await createTestApp('sqlite', {
+      jobsHealth: async () => ({
+        mode: 'queue',
+        queueReachable: reachable,
+        queuedRuns: reachable ? 3 : null,
+      }),
+    });
+    try {
+      const down = await t.app.inject({ method: 'GET', url: '/healthz' });
+      expect([down.statusCode, down.json()]).toMatchObject([
+        503,
+        { status: 'error', queue: 'unreachable' },
+      ]);
+      reachable = true;
+      const up = await t.app.inject({ method: 'GET', url: '/healthz' });
+      expect([up.statusCode, up.json()]).toEqual([
+        200,
+        { status: 'ok', database: 'ok', queue: 'ok', queuedRuns: 3 },
       ]);
     } finally {
       await t.close();

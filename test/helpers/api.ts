@@ -90,9 +90,7 @@ export async function createTestApp(
     email: adminEmail,
     password: TEST_PASSWORD,
   });
-  const buildOptions: BuildAppOptions = {};
-  if (options.hooks) buildOptions.hooks = options.hooks;
-  if (options.extraRoutes) buildOptions.extraRoutes = options.extraRoutes;
+  const { log: _log, clock: _clock, env: _env, ...buildOptions } = options;
   const app = await buildApp(ctx, buildOptions);
   await app.ready();
 

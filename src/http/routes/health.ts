@@ -1,30 +1,58 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
+import type { JobsHealth } from '../../jobs/health.ts';
 import type { ApiApp } from '../types.ts';
 
-/** `GET /healthz`: 200 when the database answers, 503 otherwise (for load balancers). */
-export function registerHealthRoutes(app: ApiApp, ctx: AppContext): void {
+const healthSchema = z.object({
+  status: z.enum(['ok', 'error']),
+  database: z.enum(['ok', 'unreachable']),
+  queue: z.enum(['ok', 'unreachable', 'not-checked']),
+  queuedRuns: z.number().nullable(),
+});
+
+/**
+ * `GET /healthz`: 200 when the database (and, where this process has one, the job queue)
+ * answers, 503 otherwise, for load balancers and orchestrators.
+ */
+export function registerHealthRoutes(
+  app: ApiApp,
+  ctx: AppContext,
+  jobsHealth?: () => Promise<JobsHealth>,
+): void {
   app.get(
     '/healthz',
     {
       schema: {
         tags: ['health'],
-        summary: 'Liveness and database reachability',
-        response: {
-          200: z.object({ status: z.literal('ok'), database: z.literal('ok') }),
-          503: z.object({ status: z.literal('error'), database: z.literal('unreachable') }),
-        },
+        summary: 'Liveness, database and job queue reachability',
+        response: { 200: healthSchema, 503: healthSchema },
       },
     },
     async (request, reply) => {
+      let database: 'ok' | 'unreachable' = 'ok';
       try {
         await sql`select 1`.execute(ctx.db);
-        return { status: 'ok' as const, database: 'ok' as const };
       } catch (err) {
         request.log.error({ err }, 'health check: database unreachable');
-        return reply.code(503).send({ status: 'error', database: 'unreachable' });
+        database = 'unreachable';
       }
+      let queue: 'ok' | 'unreachable' | 'not-checked' = 'not-checked';
+      let queuedRuns: number | null = null;
+      if (jobsHealth) {
+        try {
+          const h = await jobsHealth();
+          queue = h.queueReachable ? 'ok' : 'unreachable';
+          queuedRuns = h.queuedRuns;
+        } catch (err) {
+          request.log.error({ err }, 'health check: job queue unreachable');
+          queue = 'unreachable';
+        }
+      }
+      const ok = database === 'ok' && queue !== 'unreachable';
+      return reply
+        .code(ok ? 200 : 503)
+        .send({ status: ok ? 'ok' : 'error', database, queue, queuedRuns });
     },
   );
 }
