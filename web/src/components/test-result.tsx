@@ -1,10 +1,16 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { TestResult } from '../types.ts';
 
 /** The steps of Test connection (token → permission → read one user), each ✓ or ✗. */
 export function TestResultView({ result }: { result: TestResult }): ReactNode {
+  const ref = useRef<HTMLDivElement>(null);
+  // The result appears below the form, out of sight on a laptop screen: bring it into view.
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [result]);
   return (
     <div
+      ref={ref}
       className={`card test-result ${result.ok ? 'ok' : 'bad'}`}
       data-testid="test-result"
       role="status"

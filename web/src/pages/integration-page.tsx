@@ -78,6 +78,7 @@ function IntegrationEditor({
   const [busy, setBusy] = useState<string | null>(null);
   const [testResult, setTestResult] = useState<TestResult | null>(null);
   const [runsKey, setRunsKey] = useState(0);
+  const [savedNote, setSavedNote] = useState(false);
 
   const secretRequired = !saved?.secretSet || replacingSecret;
   const clientErrors = validateForm(form, secretRequired);
@@ -92,6 +93,7 @@ function IntegrationEditor({
 
   const change = (patch: Partial<IntegrationFormState>): void => {
     setForm((current) => ({ ...current, ...patch }));
+    setSavedNote(false);
     // A server complaint about a field is stale once that field is edited.
     setServerErrors((current) => {
       const next = { ...current };
@@ -104,6 +106,7 @@ function IntegrationEditor({
     event.preventDefault();
     setSubmitted(true);
     setNotice(null);
+    setSavedNote(false);
     setOtherIssues([]);
     if (Object.keys(clientErrors).length > 0) {
       focusFirstError();
@@ -123,7 +126,8 @@ function IntegrationEditor({
       setReplacingSecret(false);
       setSubmitted(false);
       setServerErrors({});
-      setNotice({ kind: 'success', text: 'Saved.' });
+      // Said beside the Save button: a notice at the top of the page is out of sight.
+      setSavedNote(true);
     } catch (err) {
       if (err instanceof ApiError && err.status === 400) {
         const { byField, other } = splitIssues(err.issues, FORM_FIELDS);
@@ -256,6 +260,9 @@ function IntegrationEditor({
               </button>
             </>
           ) : null}
+          <span role="status" className="saved-note" data-testid="saved-note">
+            {savedNote ? '✓ Saved.' : ''}
+          </span>
         </div>
         {saved && dirty ? (
           <p className="small muted" role="status">
