@@ -127,7 +127,10 @@ describe.skipIf(!chromiumAvailable())('admin panel in a browser', () => {
   async function runEnded(expected: 'succeeded' | 'failed' | 'held'): Promise<void> {
     const status = page.getByTestId('run-status');
     await status.filter({ hasText: /^(succeeded|failed|held)/ }).waitFor({ timeout: 30_000 });
-    await expect(status.textContent()).resolves.toBe(expected);
+    const actual = await status.textContent();
+    // On a mismatch, say why the run ended as it did (its error as the page shows it).
+    const why = actual === expected ? '' : await page.locator('main').innerText();
+    expect({ status: actual, page: why }).toEqual({ status: expected, page: '' });
   }
 
   async function apiUser(id: string): Promise<ApiUser> {

@@ -143,7 +143,7 @@ export function UsersPage(): ReactNode {
                   {tab === 'deactivated' ? (
                     <>
                       <th scope="col">Deactivated</th>
-                      <th scope="col">Purged on</th>
+                      <th scope="col">Purge date</th>
                       <th scope="col">
                         <span className="visually-hidden">Actions</span>
                       </th>
