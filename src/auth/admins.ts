@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../db/ids.ts';
 import type { Db } from '../db/schema.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { normaliseEmail } from '../directory/email.ts';
@@ -59,7 +59,7 @@ export async function createAdmin(
     if (existing)
       throw new ConflictError('admin_exists', `An administrator ${email} already exists`);
     const { organization, created } = await ensureOrganization(trx, org, now);
-    const admin: Admin = { id: randomUUID(), orgId: organization.id, email };
+    const admin: Admin = { id: newId(), orgId: organization.id, email };
     try {
       await trx
         .insertInto('admins')

@@ -30,6 +30,9 @@ export function openDatabase(database: Config['database']): DatabaseHandle {
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
+    // 64 MiB page cache (the default is 2 MiB): a sync page touches several indexes of large
+    // tables, and re-reading their pages from disk dominated full runs.
+    sqlite.pragma('cache_size = -65536');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }

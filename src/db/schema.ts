@@ -142,7 +142,7 @@ export interface IntegrationsTable {
   delta_link: string | null;
   /** 1 when the next run must be full (new integration, changed tenant/app/fields, resync). */
   full_sync_required: Bool;
-  /** Number of the last full round started; entra_users.seen_round compares against it. */
+  /** Number of the last full round started (kept for reporting). */
   full_round: number;
   next_run_at: Iso | null;
   /** Consecutive runs failed on credentials; drives the back-off and "needs attention". */
@@ -163,8 +163,10 @@ export interface EntraUsersTable {
   /** 1 when Entra reported the user removed (soft or hard). */
   removed: Bool;
   removed_reason: string | null;
-  /** The full round in which this user was last seen (deletion detection in full runs). */
-  seen_round: number;
+  /** The last (non-preview) run that saw this user: deletion detection in full runs. */
+  last_run_id: string | null;
+  /** Why the user was out of scope when last seen (null = in scope). */
+  exclusion: SeenExclusion | null;
   updated_at: Iso;
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../db/ids.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Db } from '../db/schema.ts';
 import { refreshAssigned } from './assignment.ts';
@@ -99,7 +99,7 @@ export async function setManualMembership(
         .where('membership_id', '=', membershipId)
         .execute();
     } else {
-      membershipId = randomUUID();
+      membershipId = newId();
       try {
         await trx
           .insertInto('memberships')

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../db/ids.ts';
 import type { Db, OrganizationsTable } from '../db/schema.ts';
 import type { Organization } from './types.ts';
 
@@ -31,7 +31,7 @@ export async function findOrganizationByName(
 
 /** Creates an organisation (names are unique across the service). */
 export async function createOrganization(db: Db, name: string, now: Date): Promise<Organization> {
-  const row: OrganizationsTable = { id: randomUUID(), name, created_at: now.toISOString() };
+  const row: OrganizationsTable = { id: newId(), name, created_at: now.toISOString() };
   await db.insertInto('organizations').values(row).execute();
   return toOrganization(row);
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../db/ids.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Db, UnitsTable } from '../db/schema.ts';
 import { nameKey } from './name-key.ts';
@@ -57,7 +57,7 @@ export async function createUnit(
   if (parentId !== null) await requireParent(db, orgId, parentId);
   const name = input.name.trim();
   const row: UnitsTable = {
-    id: randomUUID(),
+    id: newId(),
     org_id: orgId,
     name,
     name_key: nameKey(name),

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../db/ids.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Db, UserTypesTable } from '../db/schema.ts';
 import { isUniqueViolation } from './db-errors.ts';
@@ -62,7 +62,7 @@ export async function createUserType(
   const key = nameKey(name);
   await assertNameFree(db, orgId, key);
   const row: UserTypesTable = {
-    id: randomUUID(),
+    id: newId(),
     org_id: orgId,
     name,
     name_key: key,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../db/ids.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Db, UsersTable } from '../db/schema.ts';
 import { isUniqueViolation } from './db-errors.ts';
@@ -81,7 +81,7 @@ export async function createUser(
   hooks: DirectoryHooks = {},
 ): Promise<User> {
   const email = normaliseEmail(input.email);
-  const id = randomUUID();
+  const id = newId();
   await withTransaction(db, async (trx) => {
     await assertEmailFree(trx, orgId, email);
     const at = now.toISOString();

@@ -308,7 +308,8 @@ describeEachDialect('integration service', (dialect) => {
         data: '{}',
         removed: 0,
         removed_reason: null,
-        seen_round: 1,
+        last_run_id: null,
+        exclusion: null,
         updated_at: T0,
       })
       .execute();

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../db/ids.ts';
 import type { Kysely, Updateable } from 'kysely';
 import { iso, type Clock } from '../clock.ts';
 import type { Cloud, Database, Db, IntegrationsTable } from '../db/schema.ts';
@@ -58,7 +58,7 @@ export async function createIntegration(
   request: CreateIntegrationRequest,
 ): Promise<IntegrationRecord> {
   const input = parseCreateIntegration(request);
-  const id = randomUUID();
+  const id = newId();
   const now = iso(deps.clock.now());
   await insertIntegration(deps.db, {
     id,

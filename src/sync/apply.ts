@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../db/ids.ts';
 import { sql } from 'kysely';
 import { addDays } from '../clock.ts';
 import { chunks } from '../db/chunks.ts';
@@ -108,7 +108,7 @@ export async function applyPlans(
   const creates = plans.filter((p) => p.kind === 'create');
   if (creates.length) {
     const users = creates.map((p) => {
-      const id = randomUUID();
+      const id = newId();
       newIds.set(p.externalId, id);
       return {
         id,
@@ -185,7 +185,7 @@ async function insertMemberships(
 ): Promise<void> {
   if (!items.length) return;
   const rows = items.map((x) => ({
-    id: randomUUID(),
+    id: newId(),
     user_id: x.userId,
     unit_id: x.m.unitId,
     managed_by: integrationId,
@@ -243,21 +243,24 @@ export async function recordSeen(
   const last = new Map<string, SeenEntry>();
   for (const e of entries) last.set(e.externalId, e);
   const unique = [...last.values()];
-  for (const batch of chunks(unique, 300)) {
-    await db
-      .insertInto('run_seen')
-      .values(
-        batch.map((e) => ({ run_id: runId, external_id: e.externalId, exclusion: e.exclusion })),
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(['run_id', 'external_id'])
-          .doUpdateSet((eb) => ({ exclusion: eb.ref('excluded.exclusion') })),
-      )
-      .execute();
+  if (dryRun) {
+    // A preview changes nothing the service knows: it marks what it saw in run_seen only.
+    for (const batch of chunks(unique, 500)) {
+      await db
+        .insertInto('run_seen')
+        .values(
+          batch.map((e) => ({ run_id: runId, external_id: e.externalId, exclusion: e.exclusion })),
+        )
+        .onConflict((oc) =>
+          oc
+            .columns(['run_id', 'external_id'])
+            .doUpdateSet((eb) => ({ exclusion: eb.ref('excluded.exclusion') })),
+        )
+        .execute();
+    }
+    return;
   }
-  if (dryRun) return;
-  for (const batch of chunks(unique, 200)) {
+  for (const batch of chunks(unique, 500)) {
     await db
       .insertInto('entra_users')
       .values(
@@ -268,7 +271,8 @@ export async function recordSeen(
           data: e.data ?? '{}',
           removed: e.data === null ? 1 : 0,
           removed_reason: e.data === null ? e.exclusion : null,
-          seen_round: 0,
+          last_run_id: runId,
+          exclusion: e.exclusion,
           updated_at: now,
         })),
       )
@@ -279,6 +283,8 @@ export async function recordSeen(
           data: sql<string>`case when excluded.removed = 1 then entra_users.data else excluded.data end`,
           removed: eb.ref('excluded.removed'),
           removed_reason: eb.ref('excluded.removed_reason'),
+          last_run_id: eb.ref('excluded.last_run_id'),
+          exclusion: eb.ref('excluded.exclusion'),
           updated_at: eb.ref('excluded.updated_at'),
         })),
       )

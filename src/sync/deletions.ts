@@ -16,6 +16,8 @@ export interface RoundScope {
   integrationId: string;
   /** Full rounds also deactivate linked users the round never saw. */
   full: boolean;
+  /** Previews record what they saw in run_seen; real runs mark entra_users. */
+  dryRun: boolean;
 }
 
 const WHY: Record<SeenExclusion, string> = {
@@ -29,10 +31,90 @@ function reasonOf(exclusion: SeenExclusion | null): DeactivationReason {
   return exclusion === 'disabled' ? 'source-disabled' : 'source-deleted';
 }
 
+/** Linked, active users of the integration whose Entra user this run saw out of scope. */
+async function excludedPage(db: Db, scope: RoundScope, afterUserId: string, limit: number) {
+  const base = db
+    .selectFrom('users as u')
+    .select(['u.id', 'u.source_external_id', 'u.first_name', 'u.last_name', 'u.email'])
+    .where('u.source_integration_id', '=', scope.integrationId)
+    .where('u.status', '=', 'active')
+    .where('u.id', '>', afterUserId)
+    .orderBy('u.id')
+    .limit(limit);
+  if (scope.dryRun) {
+    return base
+      .innerJoin('run_seen as s', 's.external_id', 'u.source_external_id')
+      .select('s.exclusion')
+      .where('s.run_id', '=', scope.runId)
+      .where('s.exclusion', 'is not', null)
+      .execute();
+  }
+  return base
+    .innerJoin('entra_users as s', (j) =>
+      j
+        .onRef('s.external_id', '=', 'u.source_external_id')
+        .on('s.integration_id', '=', scope.integrationId),
+    )
+    .select('s.exclusion')
+    .where('s.last_run_id', '=', scope.runId)
+    .where('s.exclusion', 'is not', null)
+    .execute();
+}
+
+/** Linked, active users of the integration that this (full) run did not see at all. */
+async function unseenPage(db: Db, scope: RoundScope, afterUserId: string, limit: number) {
+  return db
+    .selectFrom('users as u')
+    .select(['u.id', 'u.source_external_id', 'u.first_name', 'u.last_name', 'u.email'])
+    .where('u.source_integration_id', '=', scope.integrationId)
+    .where('u.status', '=', 'active')
+    .where('u.id', '>', afterUserId)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          scope.dryRun
+            ? selectFrom('run_seen as s')
+                .select(sql`1`.as('one'))
+                .where('s.run_id', '=', scope.runId)
+                .whereRef('s.external_id', '=', 'u.source_external_id')
+            : selectFrom('entra_users as s')
+                .select(sql`1`.as('one'))
+                .where('s.integration_id', '=', scope.integrationId)
+                .whereRef('s.external_id', '=', 'u.source_external_id')
+                .where('s.last_run_id', '=', scope.runId),
+        ),
+      ),
+    )
+    .orderBy('u.id')
+    .limit(limit)
+    .execute();
+}
+
+/** Whether the run saw any user out of scope: most incremental runs saw none. */
+async function sawExclusions(db: Db, scope: RoundScope): Promise<boolean> {
+  const row = scope.dryRun
+    ? await db
+        .selectFrom('run_seen')
+        .select('external_id')
+        .where('run_id', '=', scope.runId)
+        .where('exclusion', 'is not', null)
+        .limit(1)
+        .executeTakeFirst()
+    : await db
+        .selectFrom('entra_users')
+        .select('external_id')
+        .where('integration_id', '=', scope.integrationId)
+        .where('last_run_id', '=', scope.runId)
+        .where('exclusion', 'is not', null)
+        .limit(1)
+        .executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * One page (by user id) of deactivation candidates, so a round never holds them all in
- * memory. Incremental rounds start from the few entries the run saw; full rounds also scan
- * the integration's linked users for those the round did not see.
+ * memory. Incremental rounds only look at what the run saw out of scope (and skip even that
+ * query when it saw nothing); full rounds also find linked users the run did not see.
  */
 export async function candidatesPage(
   db: Db,
@@ -40,28 +122,9 @@ export async function candidatesPage(
   afterUserId: string,
   limit: number,
 ): Promise<DeactivationCandidate[]> {
-  const excluded = await db
-    .selectFrom('run_seen as rs')
-    .innerJoin('users as u', (j) =>
-      j
-        .on('u.source_integration_id', '=', scope.integrationId)
-        .onRef('u.source_external_id', '=', 'rs.external_id'),
-    )
-    .select([
-      'u.id',
-      'u.source_external_id',
-      'u.first_name',
-      'u.last_name',
-      'u.email',
-      'rs.exclusion',
-    ])
-    .where('rs.run_id', '=', scope.runId)
-    .where('rs.exclusion', 'is not', null)
-    .where('u.status', '=', 'active')
-    .where('u.id', '>', afterUserId)
-    .orderBy('u.id')
-    .limit(limit)
-    .execute();
+  const excluded = (await sawExclusions(db, scope))
+    ? await excludedPage(db, scope, afterUserId, limit)
+    : [];
   const out: DeactivationCandidate[] = excluded.map((r) => ({
     userId: r.id,
     externalId: r.source_external_id ?? '',
@@ -70,26 +133,7 @@ export async function candidatesPage(
     why: r.exclusion ? WHY[r.exclusion] : 'gone from Entra',
   }));
   if (scope.full) {
-    const unseen = await db
-      .selectFrom('users as u')
-      .select(['u.id', 'u.source_external_id', 'u.first_name', 'u.last_name', 'u.email'])
-      .where('u.source_integration_id', '=', scope.integrationId)
-      .where('u.status', '=', 'active')
-      .where('u.id', '>', afterUserId)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('run_seen as rs')
-              .select(sql`1`.as('one'))
-              .where('rs.run_id', '=', scope.runId)
-              .whereRef('rs.external_id', '=', 'u.source_external_id'),
-          ),
-        ),
-      )
-      .orderBy('u.id')
-      .limit(limit)
-      .execute();
-    for (const r of unseen) {
+    for (const r of await unseenPage(db, scope, afterUserId, limit)) {
       out.push({
         userId: r.id,
         externalId: r.source_external_id ?? '',

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Database, IntegrationsTable } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
@@ -119,7 +119,7 @@ async function executeClaimed(
     for (;;) {
       // A run picked up after a crash starts its round again: pages are idempotent, so the
       // directory ends as if the run had never stopped.
-      await resetRunProgress(db, runId);
+      await resetRunProgress(db, runId, integration.id);
       await db
         .updateTable('sync_runs')
         .set({ mode: full ? 'full' : 'incremental' })
@@ -250,7 +250,13 @@ async function finishRound(
 ): Promise<Run | undefined> {
   const { db } = deps;
   const at = deps.clock.now();
-  const scope: RoundScope = { runId, integrationId: integration.id, full: round.full };
+  const scope: RoundScope = {
+    runId,
+    integrationId: integration.id,
+    full: round.full,
+    dryRun: round.dryRun,
+  };
+  await refreshStatistics(db, runId);
   let total = 0;
   for await (const page of allCandidates(db, scope)) total += page.length;
   const threshold = integration.deletion_threshold;
@@ -356,4 +362,18 @@ function describer(names: Map<string, string>) {
     m
       ? `${names.get(m.unitId) ?? m.unitId}: ${m.userTypeIds.map((t) => names.get(t) ?? t).join(', ')}`
       : null;
+}
+
+/**
+ * PostgreSQL plans the deletion queries from table statistics, and autovacuum refreshes them
+ * only minutes after a large insert: on a freshly filled directory it picked nested loops
+ * that took seconds per query. After a round that wrote many rows, refresh them now
+ * (ANALYZE samples, so this stays in the tens of milliseconds at a million users). SQLite's
+ * planner needs no statistics for these queries.
+ */
+async function refreshStatistics(db: Kysely<Database>, runId: string): Promise<void> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+  const run = await getRunRow(db, runId);
+  if (!run || run.users_read < 1000) return;
+  await sql`analyze users, entra_users, memberships`.execute(db);
 }

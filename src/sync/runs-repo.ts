@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../db/ids.ts';
 import { sql } from 'kysely';
 import type { Db, RunMode, RunStatus, RunTrigger } from '../db/schema.ts';
 import { ConflictError } from '../errors.ts';
@@ -24,7 +24,7 @@ export class RunInProgressError extends ConflictError {
  * second queued/running run of one integration, whichever process asks.
  */
 export async function createRun(db: Db, run: NewRun, now: string): Promise<Run> {
-  const id = randomUUID();
+  const id = newId();
   const inserted = await db
     .insertInto('sync_runs')
     .values({
@@ -155,7 +155,7 @@ export async function addRunProgress(
 }
 
 /** Resets progress and counts when a run starts over from the beginning. */
-export async function resetRunProgress(db: Db, id: string): Promise<void> {
+export async function resetRunProgress(db: Db, id: string, integrationId: string): Promise<void> {
   const zero: Record<string, number> = { users_read: 0, pages: 0, held_deletions: 0 };
   for (const k of COUNT_KEYS) zero[k] = 0;
   await db
@@ -165,6 +165,14 @@ export async function resetRunProgress(db: Db, id: string): Promise<void> {
     .execute();
   await db.deleteFrom('run_changes').where('run_id', '=', id).execute();
   await db.deleteFrom('run_seen').where('run_id', '=', id).execute();
+  // Marks an earlier attempt of this run left on entra_users would hide deletions that
+  // happened since: the restarted round must see each user again.
+  await db
+    .updateTable('entra_users')
+    .set({ last_run_id: null })
+    .where('integration_id', '=', integrationId)
+    .where('last_run_id', '=', id)
+    .execute();
 }
 
 export async function appendRunNote(db: Db, id: string, note: string): Promise<void> {

@@ -56,37 +56,41 @@ describeEachDialect('reliability: crashes change nothing', (dialect) => {
     return env;
   }
 
-  it('a full run killed three times and restarted equals an uninterrupted one', async () => {
-    const reference = await prepared();
-    const refRun = await reference.run({ full: true });
-    expect(refRun.status).toBe('succeeded');
-    expect(refRun.counts.deactivated).toBeGreaterThan(0);
+  it(
+    'a full run killed three times and restarted equals an uninterrupted one',
+    { timeout: 180_000 },
+    async () => {
+      const reference = await prepared();
+      const refRun = await reference.run({ full: true });
+      expect(refRun.status).toBe('succeeded');
+      expect(refRun.counts.deactivated).toBeGreaterThan(0);
 
-    const env = await prepared();
-    for (const killAfter of [1, 4, 7]) {
-      const cli = startCliSync(env, true);
-      await pagesApplied(env, killAfter);
-      cli.child.kill('SIGKILL');
-      const exit = await cli.exited;
-      expect(exit.signal).toBe('SIGKILL');
-      // Let the heartbeat go stale (RUN_HEARTBEAT_TIMEOUT_SECONDS=1) so the next one takes over.
-      await sleep(1_200);
-    }
-    const last = startCliSync(env, true);
-    const exit = await last.exited;
-    expect(exit.code, exit.output).toBe(0);
-    expect(exit.output).toMatch(/full synchronisation succeeded/);
+      const env = await prepared();
+      for (const killAfter of [1, 4, 7]) {
+        const cli = startCliSync(env, true);
+        await pagesApplied(env, killAfter);
+        cli.child.kill('SIGKILL');
+        const exit = await cli.exited;
+        expect(exit.signal).toBe('SIGKILL');
+        // Let the heartbeat go stale (RUN_HEARTBEAT_TIMEOUT_SECONDS=1) so the next one takes over.
+        await sleep(1_200);
+      }
+      const last = startCliSync(env, true);
+      const exit = await last.exited;
+      expect(exit.code, exit.output).toBe(0);
+      expect(exit.output).toMatch(/full synchronisation succeeded/);
 
-    const runs = await env.db.db
-      .selectFrom('sync_runs')
-      .select(['status'])
-      .where('integration_id', '=', env.integrationId)
-      .execute();
-    // The initial run plus one run taken over across all restarts: no stray or stuck runs.
-    expect(runs.map((r) => r.status).sort()).toEqual(['succeeded', 'succeeded']);
-    expect(await duplicateEmails(env.db.db, env.orgId)).toEqual([]);
-    expect(await directorySnapshot(env.db.db, env.orgId)).toEqual(
-      await directorySnapshot(reference.db.db, reference.orgId),
-    );
-  });
+      const runs = await env.db.db
+        .selectFrom('sync_runs')
+        .select(['status'])
+        .where('integration_id', '=', env.integrationId)
+        .execute();
+      // The initial run plus one run taken over across all restarts: no stray or stuck runs.
+      expect(runs.map((r) => r.status).sort()).toEqual(['succeeded', 'succeeded']);
+      expect(await duplicateEmails(env.db.db, env.orgId)).toEqual([]);
+      expect(await directorySnapshot(env.db.db, env.orgId)).toEqual(
+        await directorySnapshot(reference.db.db, reference.orgId),
+      );
+    },
+  );
 });

@@ -176,7 +176,10 @@ export function initial(dialect: DialectKind) {
         .addColumn('data', 'text', (c) => c.notNull())
         .addColumn('removed', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('removed_reason', 'text')
-        .addColumn('seen_round', 'integer', (c) => c.notNull().defaultTo(0))
+        // The last run that saw this user, and why it is out of scope then (null = in scope):
+        // a full run finds deletions as linked users its run did not mark.
+        .addColumn('last_run_id', 'text')
+        .addColumn('exclusion', 'text')
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('entra_users_pk', ['integration_id', 'external_id'])
         .execute();
@@ -186,9 +189,9 @@ export function initial(dialect: DialectKind) {
         .columns(['integration_id', 'email'])
         .execute();
       await db.schema
-        .createIndex('entra_users_round')
+        .createIndex('entra_users_run')
         .on('entra_users')
-        .columns(['integration_id', 'seen_round'])
+        .columns(['integration_id', 'last_run_id'])
         .execute();
 
       await db.schema
@@ -238,9 +241,9 @@ export function initial(dialect: DialectKind) {
         db,
       );
 
-      // Entra object ids seen by a run in its current round, with why each is out of scope
-      // (null = present). Deletion detection joins against it instead of holding the
-      // directory in memory; rows are removed when the run ends.
+      // Entra object ids seen by a preview (dry run) in its round, with why each is out of
+      // scope (null = present): a preview must not mark entra_users, so its deletion
+      // detection joins against this instead. Rows are removed when the run ends.
       await db.schema
         .createTable('run_seen')
         .addColumn('run_id', 'text', (c) =>
