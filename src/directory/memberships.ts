@@ -19,7 +19,7 @@ export async function loadMemberships(
 ): Promise<Map<string, Membership[]>> {
   const byUser = new Map<string, Membership[]>();
   for (const id of userIds) byUser.set(id, []);
-  for (const ids of chunks([...new Set(userIds)], 500)) {
+  for (const ids of chunks([...new Set(userIds)], 1000)) {
     const rows = await db
       .selectFrom('memberships as m')
       .leftJoin('membership_user_types as t', 't.membership_id', 'm.id')

@@ -127,7 +127,7 @@ export async function applyPlans(
         updated_at: now,
       };
     });
-    for (const batch of chunks(users, 200)) await db.insertInto('users').values(batch).execute();
+    for (const batch of chunks(users, 1000)) await db.insertInto('users').values(batch).execute();
     await insertMemberships(
       db,
       creates.flatMap((p) =>
@@ -191,11 +191,11 @@ async function insertMemberships(
     managed_by: integrationId,
     created_at: now,
   }));
-  for (const batch of chunks(rows, 200)) await db.insertInto('memberships').values(batch).execute();
+  for (const batch of chunks(rows, 1000)) await db.insertInto('memberships').values(batch).execute();
   const types = items.flatMap((x, i) =>
     x.m.userTypeIds.map((t) => ({ membership_id: rows[i]?.id ?? '', user_type_id: t })),
   );
-  for (const batch of chunks(types, 400))
+  for (const batch of chunks(types, 2000))
     await db.insertInto('membership_user_types').values(batch).execute();
 }
 
@@ -214,7 +214,7 @@ export async function insertChangeRows(
     details: JSON.stringify(r.details),
     created_at: now,
   }));
-  for (const batch of chunks(values, 200))
+  for (const batch of chunks(values, 1000))
     await db.insertInto('run_changes').values(batch).execute();
 }
 
@@ -245,7 +245,7 @@ export async function recordSeen(
   const unique = [...last.values()];
   if (dryRun) {
     // A preview changes nothing the service knows: it marks what it saw in run_seen only.
-    for (const batch of chunks(unique, 500)) {
+    for (const batch of chunks(unique, 1000)) {
       await db
         .insertInto('run_seen')
         .values(
@@ -260,7 +260,7 @@ export async function recordSeen(
     }
     return;
   }
-  for (const batch of chunks(unique, 500)) {
+  for (const batch of chunks(unique, 1000)) {
     await db
       .insertInto('entra_users')
       .values(

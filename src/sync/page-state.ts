@@ -16,7 +16,7 @@ export async function loadPageState(
   emails: readonly string[],
 ): Promise<PageState> {
   const rows = new Map<string, Selectable<UsersTable>>();
-  for (const ids of chunks(externalIds, 500)) {
+  for (const ids of chunks(externalIds, 1000)) {
     const found = await db
       .selectFrom('users')
       .selectAll()
@@ -25,7 +25,7 @@ export async function loadPageState(
       .execute();
     for (const r of found) rows.set(r.id, r);
   }
-  for (const list of chunks([...new Set(emails)], 500)) {
+  for (const list of chunks([...new Set(emails)], 1000)) {
     const found = await db
       .selectFrom('users')
       .selectAll()
