@@ -15,7 +15,9 @@ const DEMO_UNITS = [
   'Logistics',
   'Retail',
   'Finance',
+  'Human Resources',
   'IT',
+  'Marketing',
 ];
 /** User types matching common job titles of the emulated tenant. */
 const DEMO_USER_TYPES = [
@@ -25,6 +27,10 @@ const DEMO_USER_TYPES = [
   'Store Manager',
   'Cashier',
   'Sales Associate',
+  'Warehouse Operative',
+  'Customer Service Agent',
+  'Shift Supervisor',
+  'Driver',
 ];
 
 /**
