@@ -191,7 +191,8 @@ async function insertMemberships(
     managed_by: integrationId,
     created_at: now,
   }));
-  for (const batch of chunks(rows, 1000)) await db.insertInto('memberships').values(batch).execute();
+  for (const batch of chunks(rows, 1000))
+    await db.insertInto('memberships').values(batch).execute();
   const types = items.flatMap((x, i) =>
     x.m.userTypeIds.map((t) => ({ membership_id: rows[i]?.id ?? '', user_type_id: t })),
   );

@@ -191,10 +191,14 @@ export async function deactivate(
   return rows.length;
 }
 
-/** Records candidates the deletion guard holds back, to be applied on approval. */
-export async function recordHeld(
+/**
+ * Logs candidates without deactivating them: `held` by the deletion guard (applied on
+ * approval), or `deactivate` in a preview.
+ */
+export async function recordCandidates(
   db: Db,
   runId: string,
+  action: 'held' | 'deactivate',
   candidates: readonly DeactivationCandidate[],
   now: string,
 ): Promise<void> {
@@ -204,7 +208,7 @@ export async function recordHeld(
     candidates.map((c) => ({
       externalId: c.externalId,
       userId: c.userId,
-      action: 'held',
+      action,
       subject: c.subject,
       details: { reason: c.why, deactivationReason: c.reason },
     })),

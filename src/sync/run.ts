@@ -7,7 +7,7 @@ import {
   allCandidates,
   candidatesPage,
   deactivate,
-  recordHeld,
+  recordCandidates,
   type RoundScope,
 } from './deletions.ts';
 import {
@@ -264,22 +264,8 @@ async function finishRound(
   let deactivated = 0;
   if (round.dryRun || hold) {
     for await (const page of allCandidates(db, scope)) {
-      if (hold) await recordHeld(db, runId, page, at.toISOString());
-      else {
-        await insertChangeRows(
-          db,
-          runId,
-          page.map((c) => ({
-            externalId: c.externalId,
-            userId: c.userId,
-            action: 'deactivate',
-            subject: c.subject,
-            details: { reason: c.why, deactivationReason: c.reason },
-          })),
-          at.toISOString(),
-        );
-        deactivated += page.length;
-      }
+      await recordCandidates(db, runId, hold ? 'held' : 'deactivate', page, at.toISOString());
+      if (!hold) deactivated += page.length;
     }
   } else {
     // Deactivating takes users out of the candidate set, so re-reading from the start is

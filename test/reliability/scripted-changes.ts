@@ -1,17 +1,6 @@
 import type { EmulatedTenant } from '../../src/emulator/index.ts';
 import { DEPARTMENTS, JOB_TITLES } from '../../src/emulator/index.ts';
-
-/** A small deterministic PRNG (mulberry32): the same seed gives the same changes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../../src/emulator/prng.ts';
 
 function pick<T>(list: readonly T[], r: () => number): T {
   return list[Math.floor(r() * list.length)] as T;
