@@ -4,7 +4,7 @@ import {
   describeEachDialect,
   type TestDatabase,
 } from '../../test/helpers/databases.ts';
-import { AppError } from '../errors.ts';
+import { errorOf } from '../../test/helpers/errors.ts';
 import { refreshAssigned } from './assignment.ts';
 import { deleteManualMembership, loadMemberships, setManualMembership } from './memberships.ts';
 import { createOrganization } from './organizations.ts';
@@ -14,15 +14,6 @@ import { createUserType } from './user-types.ts';
 import { createUser, findUser } from './users.ts';
 
 const now = new Date('2026-01-10T10:00:00.000Z');
-
-async function errorOf(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
 
 describeEachDialect('memberships and assigned', (dialect) => {
   let tdb: TestDatabase;

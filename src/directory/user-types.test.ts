@@ -4,7 +4,7 @@ import {
   describeEachDialect,
   type TestDatabase,
 } from '../../test/helpers/databases.ts';
-import { AppError } from '../errors.ts';
+import { errorOf } from '../../test/helpers/errors.ts';
 import { setManualMembership } from './memberships.ts';
 import { createOrganization } from './organizations.ts';
 import { createUnit } from './units.ts';
@@ -12,15 +12,6 @@ import { createUserType, deleteUserType, listUserTypes, renameUserType } from '.
 import { createUser } from './users.ts';
 
 const now = new Date('2026-01-10T10:00:00.000Z');
-
-async function errorOf(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
 
 describeEachDialect('user types repository', (dialect) => {
   let tdb: TestDatabase;

@@ -4,7 +4,7 @@ import {
   describeEachDialect,
   type TestDatabase,
 } from '../../test/helpers/databases.ts';
-import { AppError } from '../errors.ts';
+import { errorOf } from '../../test/helpers/errors.ts';
 import type { DirectoryHooks } from './hooks.ts';
 import { setManualMembership } from './memberships.ts';
 import { createOrganization } from './organizations.ts';
@@ -16,15 +16,6 @@ import { createUser, deactivateUser, findUser, reactivateUser, updateUser } from
 
 const now = new Date('2026-01-10T10:00:00.000Z');
 const day = 86_400_000;
-
-async function errorOf(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
 
 describeEachDialect('users repository', (dialect) => {
   let tdb: TestDatabase;
