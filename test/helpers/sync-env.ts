@@ -63,9 +63,47 @@ export interface SyncEnv {
     url: string,
     body?: unknown,
   ): Promise<{ status: number; body: unknown }>;
-  /** Queues and executes a run in this process, returning its final record. */
+  /**
+   * Queues and executes a run in this process, returning its final record. Waits for
+   * dispatched runs first ({@link SyncEnv.idle}); a 409 `run_in_progress` (a settings run
+   * queued meanwhile) waits for that run to finish and asks again.
+   */
   run(opts?: { full?: boolean; dryRun?: boolean }): Promise<Run>;
+  /**
+   * Resolves when every run the service dispatched (a settings reconcile, a run queued
+   * through the REST API) has finished. Without background runs it executes this
+   * integration's queued runs here instead, so nothing is left queued either way.
+   */
+  idle(): Promise<void>;
+  /**
+   * A second organisation (own admin, units and user types) in the same database and app,
+   * with its own integration against the same emulated tenant and app credentials.
+   */
+  addOrganization(spec: OrganizationSpec): Promise<OrgHandle>;
   close(): Promise<void>;
+}
+
+/** What {@link SyncEnv.addOrganization} builds. */
+export interface OrganizationSpec {
+  /** Units in creation order; a parent is named by its index in this list. */
+  units: { name: string; parent?: number }[];
+  userTypes: string[];
+  settings: {
+    unitField: MatchField;
+    userTypeField: MatchField;
+    includeGuests: boolean;
+    deactivateDisabledUsers: boolean;
+    deletionThreshold: number;
+  };
+}
+
+/** Another organisation of the env, reached through the same REST API as its own admin. */
+export interface OrgHandle {
+  orgId: string;
+  integrationId: string;
+  api: SyncEnv['api'];
+  /** Queues and executes a run of this organisation's integration. */
+  run(opts?: { full?: boolean; dryRun?: boolean }): Promise<Run>;
 }
 
 export interface SyncEnvOptions {
@@ -92,6 +130,12 @@ export interface SyncEnvOptions {
   adminPassword?: string;
   /** The integration's client secret; the emulator's default app gets it too. */
   clientSecret?: string;
+  /**
+   * Give the sync service a dispatcher that executes every queued run (API, settings
+   * reconcile) in this process in the background, as `serve` does (default false: queued
+   * runs wait until `run()` or `idle()` executes them).
+   */
+  backgroundRuns?: boolean;
 }
 
 export async function createSyncEnv(
@@ -163,35 +207,150 @@ export async function createSyncEnv(
     hooks: syncDirectoryHooks(clock),
     extraRoutes: [(api, c) => registerRunRoutes(api, c, sync)],
   });
-  let token = '';
-  async function signIn(): Promise<void> {
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { email: adminEmail, password: adminPassword },
-    });
-    token = (login.json() as { token: string }).token;
-  }
-  async function api(
-    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
-    url: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: unknown }> {
-    if (!token) await signIn();
-    const send = () =>
-      app.inject({
-        method,
-        url: `/api/v1${url}`,
-        headers: { authorization: `Bearer ${token}` },
-        ...(body !== undefined ? { payload: body as Record<string, unknown> } : {}),
+  function clientFor(email: string, password: string): SyncEnv['api'] {
+    let token = '';
+    async function signIn(): Promise<void> {
+      const login = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password },
       });
-    let res = await send();
-    // Tests move the clock by days; sessions expire after hours, so sign in again.
-    if (res.statusCode === 401) {
-      await signIn();
-      res = await send();
+      token = (login.json() as { token: string }).token;
     }
-    return { status: res.statusCode, body: res.body ? (res.json() as unknown) : undefined };
+    return async (method, url, body) => {
+      if (!token) await signIn();
+      const send = () =>
+        app.inject({
+          method,
+          url: `/api/v1${url}`,
+          headers: { authorization: `Bearer ${token}` },
+          ...(body !== undefined ? { payload: body as Record<string, unknown> } : {}),
+        });
+      let res = await send();
+      // Tests move the clock by days; sessions expire after hours, so sign in again.
+      if (res.statusCode === 401) {
+        await signIn();
+        res = await send();
+      }
+      return { status: res.statusCode, body: res.body ? (res.json() as unknown) : undefined };
+    };
+  }
+  const api = clientFor(adminEmail, adminPassword);
+
+  // Runs dispatched by the service (settings reconciles, REST-queued runs), in flight.
+  const inFlight = new Set<Promise<unknown>>();
+  if (options.backgroundRuns) {
+    sync.setDispatcher({
+      dispatch: ({ runId }) => {
+        const p: Promise<unknown> = sync
+          .execute(runId)
+          .catch((err: unknown) => log.error({ err, runId }, 'background run failed'))
+          .finally(() => inFlight.delete(p));
+        inFlight.add(p);
+        return Promise.resolve();
+      },
+    });
+  }
+
+  /** Queued runs of one integration, read through the REST API (newest first). */
+  async function queuedRuns(call: SyncEnv['api'], integrationId: string): Promise<string[]> {
+    const res = await call('GET', `/integrations/${integrationId}/runs?limit=20`);
+    if (res.status !== 200) return [];
+    return (res.body as { items: { id: string; status: string }[] }).items
+      .filter((r) => r.status === 'queued')
+      .map((r) => r.id)
+      .reverse();
+  }
+
+  async function idleFor(call: SyncEnv['api'], integrationId: string): Promise<void> {
+    for (let round = 0; round < 1000; round++) {
+      if (inFlight.size > 0) {
+        await Promise.allSettled([...inFlight]);
+        continue;
+      }
+      if (options.backgroundRuns) return;
+      const queued = await queuedRuns(call, integrationId);
+      if (queued.length === 0) return;
+      for (const id of queued) await sync.execute(id);
+    }
+    throw new Error('runs kept coming: idle() gave up after 1000 rounds');
+  }
+
+  function isRunInProgress(err: unknown): boolean {
+    return (
+      typeof err === 'object' &&
+      err !== null &&
+      (err as { code?: unknown }).code === 'run_in_progress'
+    );
+  }
+
+  async function runOf(
+    call: SyncEnv['api'],
+    orgId: string,
+    integrationId: string,
+    opts: { full?: boolean; dryRun?: boolean },
+  ): Promise<Run> {
+    await idleFor(call, integrationId);
+    let queued: Run | undefined;
+    for (let attempt = 0; !queued; attempt++) {
+      try {
+        queued = await sync.requestRun(orgId, integrationId, {
+          full: opts.full ?? false,
+          dryRun: opts.dryRun ?? false,
+          trigger: 'api',
+        });
+      } catch (err) {
+        if (!isRunInProgress(err) || attempt >= 50) throw err;
+        await idleFor(call, integrationId);
+      }
+    }
+    if (options.backgroundRuns) {
+      // The dispatcher is executing it; executing it here as well would only race it.
+      await idleFor(call, integrationId);
+    } else {
+      await sync.execute(queued.id);
+    }
+    const res = await call('GET', `/runs/${queued.id}`);
+    if (res.status !== 200) throw new Error(`run ${queued.id} vanished (${res.status})`);
+    return res.body as Run;
+  }
+
+  async function addOrganization(spec: OrganizationSpec): Promise<OrgHandle> {
+    const email = `admin-${randomBytes(3).toString('hex')}@example.test`;
+    const { organization } = await createAdmin(
+      db.db,
+      { org: `Org ${randomBytes(3).toString('hex')}`, email, password: adminPassword },
+      { now: clock.now(), scrypt: { N: 1024, r: 8, p: 1 } },
+    );
+    const unitIds: string[] = [];
+    for (const u of spec.units) {
+      const parentId = u.parent !== undefined ? unitIds[u.parent] : undefined;
+      const unit = await createUnit(
+        db.db,
+        organization.id,
+        { name: u.name, ...(parentId ? { parentId } : {}) },
+        clock.now(),
+      );
+      unitIds.push(unit.id);
+    }
+    for (const name of spec.userTypes) {
+      await createUserType(db.db, organization.id, { name }, clock.now());
+    }
+    const second = await createIntegration({ db: db.db, secretBox, clock, log }, organization.id, {
+      name: 'Entra',
+      applicationId: app0.clientId,
+      tenantId: emulator.tenant.id,
+      secret: app0.secret,
+      enabled: true,
+      ...spec.settings,
+    });
+    const call = clientFor(email, adminPassword);
+    return {
+      orgId: organization.id,
+      integrationId: second.id,
+      api: call,
+      run: (opts = {}) => runOf(call, organization.id, second.id, opts),
+    };
   }
   return {
     db,
@@ -209,17 +368,12 @@ export async function createSyncEnv(
     sync,
     units,
     userTypes,
-    async run(opts = {}) {
-      const queued = await sync.requestRun(org.id, integration.id, {
-        full: opts.full ?? false,
-        dryRun: opts.dryRun ?? false,
-        trigger: 'api',
-      });
-      const done = await sync.execute(queued.id);
-      if (!done) throw new Error('run vanished');
-      return done;
-    },
+    run: (opts = {}) => runOf(api, org.id, integration.id, opts),
+    idle: () => idleFor(api, integration.id),
+    addOrganization,
     async close() {
+      // Never drop the database under a run still in flight.
+      await Promise.allSettled([...inFlight]);
       await app.close();
       await emulator.close();
       await db.drop();
