@@ -37,7 +37,7 @@ export async function startService(
   let server: RunningServer;
   try {
     server = await startServer(ctx, {
-      hooks: syncDirectoryHooks(ctx.clock),
+      hooks: syncDirectoryHooks(ctx.clock, sync),
       extraRoutes: [(api, c) => registerRunRoutes(api, c, sync)],
       rootRoutes: [(app) => registerMetricsRoute(app, metrics)],
       jobsHealth: () => jobs.health(),

@@ -20,7 +20,6 @@ export interface Database {
   entra_users: EntraUsersTable;
   sync_runs: SyncRunsTable;
   run_changes: RunChangesTable;
-  run_seen: RunSeenTable;
 }
 
 /** The database handle or an open transaction: repository functions accept either. */
@@ -140,10 +139,10 @@ export interface IntegrationsTable {
   sync_interval_minutes: number;
   /** Graph deltaLink of the last fully applied round; null until the first full run. */
   delta_link: string | null;
-  /** 1 when the next run must be full (new integration, changed tenant/app/fields, resync). */
+  /** 1 when the next run must be full (new integration, changed tenant/app/cloud, re-enabled). */
   full_sync_required: Bool;
-  /** Number of the last full round started (kept for reporting). */
-  full_round: number;
+  /** Fingerprint of the configuration the directory was last reconciled with (sync/reconcile). */
+  reconciled_fingerprint: string | null;
   next_run_at: Iso | null;
   /** Consecutive runs failed on credentials; drives the back-off and "needs attention". */
   credential_failures: number;
@@ -152,7 +151,7 @@ export interface IntegrationsTable {
   updated_at: Iso;
 }
 
-/** What the service last saw of each Entra user, per integration. */
+/** The mirror: what the service last saw of each Entra user, per integration (SPEC §5.12). */
 export interface EntraUsersTable {
   integration_id: string;
   external_id: string;
@@ -163,16 +162,25 @@ export interface EntraUsersTable {
   /** 1 when Entra reported the user removed (soft or hard). */
   removed: Bool;
   removed_reason: string | null;
-  /** The last (non-preview) run that saw this user: deletion detection in full runs. */
+  /** The last run whose round saw this user: a full round marks every row it reads. */
   last_run_id: string | null;
-  /** Why the user was out of scope when last seen (null = in scope). */
-  exclusion: SeenExclusion | null;
+  /** 0 settled, 1 changed in Entra since the last reconcile, 2 retried every run. */
+  todo: MirrorTodo;
+  /** What the last reconcile decided for this row (see sync/reconcile/outcome.ts). */
+  outcome: string | null;
+  /** Graph last sent this user with this property of the wrong type (values kept from before). */
+  invalid_property: string | null;
+  /** When Entra last changed the user, as far as the service saw. */
+  changed_at: Iso | null;
   updated_at: Iso;
 }
 
+export type MirrorTodo = 0 | 1 | 2;
+
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'held';
-export type RunMode = 'full' | 'incremental';
-export type RunTrigger = 'manual' | 'schedule' | 'cli' | 'api';
+/** `reconcile`: no Graph request, the directory re-derived from the mirror (settings changes). */
+export type RunMode = 'full' | 'incremental' | 'reconcile';
+export type RunTrigger = 'manual' | 'schedule' | 'cli' | 'api' | 'settings';
 
 export interface SyncRunsTable {
   id: string;
@@ -200,8 +208,6 @@ export interface SyncRunsTable {
   unassigned: Generated<number>;
   /** Deactivations held back by the deletion guard. */
   held_deletions: Generated<number>;
-  /** JSON resume point (current link, round number) for a run picked up after a crash. */
-  checkpoint: string | null;
   error_code: string | null;
   error_message: string | null;
   /** Free-text notes for the run log (e.g. "delta expired, fell back to full"). */
@@ -220,13 +226,4 @@ export interface RunChangesTable {
   /** JSON: {before, after} or {reason}. */
   details: string;
   created_at: ColumnType<Iso, Iso, never>;
-}
-
-/** Why a seen Entra user is out of scope; null when present and in scope. */
-export type SeenExclusion = 'guest' | 'disabled' | 'removed-changed' | 'removed-deleted';
-
-export interface RunSeenTable {
-  run_id: string;
-  external_id: string;
-  exclusion: SeenExclusion | null;
 }

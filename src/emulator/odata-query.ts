@@ -63,11 +63,20 @@ function canonicalName(name: string): string | undefined {
 /** The selected properties of a user, in select order; unset values are null. */
 export function project(user: EmulatedUser, select: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const corrupt = corrupted.get(user);
   for (const name of select) {
     out[name] = MODELLED.has(name) ? user[name as UserProperty] : UNMODELLED[name];
+    // A malformed entry, as hostile or broken data would look: a number where Graph sends text.
+    if (name === corrupt) out[name] = 42;
   }
   return out;
 }
+
+/**
+ * User records served with one property of the wrong type (tests of malformed Graph data).
+ * Keyed by the record itself: the next update replaces the record and so repairs it.
+ */
+export const corrupted = new WeakMap<EmulatedUser, string>();
 
 /** Parses `$top`: 1–999, default 100, as Graph enforces for users. */
 export function parseTop(raw: string | null): number {

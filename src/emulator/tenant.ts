@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { generateUsers, newGeneratorState, type GeneratorState } from './generate.ts';
 import { HARD_DELETED, LIVE, SOFT_DELETED, UserStore } from './user-store.ts';
+import { corrupted } from './odata-query.ts';
 import type {
   AddAppOptions,
   DeltaOddities,
@@ -121,6 +122,17 @@ export class Tenant implements EmulatedTenant {
     const next: EmulatedUser = { ...current, ...changes };
     this.store.replace(index, next);
     return { ...next };
+  }
+
+  /**
+   * Serves the user with `property` of the wrong type (a number) until its next update: a
+   * malformed entry, which the client must report per user and never treat as a deletion.
+   */
+  corruptUser(id: string, property: string): void {
+    const index = this.requireIndex(id, false);
+    const copy = { ...(this.store.at(index) as EmulatedUser) };
+    corrupted.set(copy, property);
+    this.store.replace(index, copy);
   }
 
   disableUser(id: string): void {

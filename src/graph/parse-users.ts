@@ -1,5 +1,11 @@
 import { isRecord } from './graph-error-body.ts';
-import { type DeltaPage, type GraphUser, type RemovedUser, type UsersPage } from './types.ts';
+import {
+  type DeltaPage,
+  type GraphUser,
+  type InvalidEntry,
+  type RemovedUser,
+  type UsersPage,
+} from './types.ts';
 
 /** The envelope every collection page shares. */
 export interface PageEnvelope {
@@ -23,16 +29,24 @@ export function parseEnvelope(json: unknown): PageEnvelope | null {
  * or a missing id makes the whole entry invalid (null), so nothing half-read goes further.
  */
 export function parseUser(raw: unknown): GraphUser | null {
-  if (!isRecord(raw)) return null;
+  const r = readUser(raw);
+  return 'user' in r ? r.user : null;
+}
+
+/** Like parseUser, but says which property made the entry unusable. */
+export function readUser(raw: unknown): { user: GraphUser } | { invalid: InvalidEntry } {
+  if (!isRecord(raw)) return { invalid: { id: null, property: '(entry)' } };
   const id = raw.id;
-  if (typeof id !== 'string' || id.trim() === '') return null;
+  if (typeof id !== 'string' || id.trim() === '') return { invalid: { id: null, property: 'id' } };
+  let bad: string | null = null;
   const enabled = raw.accountEnabled;
-  if (enabled !== undefined && enabled !== null && typeof enabled !== 'boolean') return null;
-  let valid = true;
+  if (enabled !== undefined && enabled !== null && typeof enabled !== 'boolean') {
+    bad = 'accountEnabled';
+  }
   const text = (name: string): string | null => {
     const v = raw[name];
     if (typeof v === 'string') return v;
-    if (v !== undefined && v !== null) valid = false;
+    if (v !== undefined && v !== null) bad ??= name;
     return null;
   };
   const user: GraphUser = {
@@ -42,7 +56,7 @@ export function parseUser(raw: unknown): GraphUser | null {
     displayName: text('displayName'),
     mail: text('mail'),
     userPrincipalName: text('userPrincipalName'),
-    accountEnabled: enabled ?? null,
+    accountEnabled: typeof enabled === 'boolean' ? enabled : null,
     userType: text('userType'),
     jobTitle: text('jobTitle'),
     companyName: text('companyName'),
@@ -54,17 +68,17 @@ export function parseUser(raw: unknown): GraphUser | null {
     city: text('city'),
     postalCode: text('postalCode'),
   };
-  return valid ? user : null;
+  return bad === null ? { user } : { invalid: { id, property: bad } };
 }
 
-/** Parses a `/users` page; invalid entries are dropped and counted. */
+/** Parses a `/users` page; malformed entries are listed apart, never half-read. */
 export function toUsersPage(env: PageEnvelope): UsersPage {
   const users: GraphUser[] = [];
-  let invalid = 0;
+  const invalid: InvalidEntry[] = [];
   for (const raw of env.value) {
-    const user = parseUser(raw);
-    if (user) users.push(user);
-    else invalid++;
+    const r = readUser(raw);
+    if ('user' in r) users.push(r.user);
+    else invalid.push(r.invalid);
   }
   return { users, invalid, nextLink: env.nextLink };
 }
@@ -73,17 +87,17 @@ export function toUsersPage(env: PageEnvelope): UsersPage {
 export function toDeltaPage(env: PageEnvelope): DeltaPage {
   const users: GraphUser[] = [];
   const removed: RemovedUser[] = [];
-  let invalid = 0;
+  const invalid: InvalidEntry[] = [];
   for (const raw of env.value) {
     if (isRecord(raw) && raw['@removed'] !== undefined) {
       const r = parseRemoved(raw);
       if (r) removed.push(r);
-      else invalid++;
+      else invalid.push({ id: typeof raw.id === 'string' ? raw.id : null, property: '@removed' });
       continue;
     }
-    const user = parseUser(raw);
-    if (user) users.push(user);
-    else invalid++;
+    const r = readUser(raw);
+    if ('user' in r) users.push(r.user);
+    else invalid.push(r.invalid);
   }
   return { users, removed, invalid, nextLink: env.nextLink, deltaLink: env.deltaLink };
 }

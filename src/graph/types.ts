@@ -48,10 +48,19 @@ export interface GraphUser {
   postalCode: string | null;
 }
 
-/** One page of `GET /users`. `invalid` counts entries dropped because they were malformed. */
+/**
+ * An entry Graph sent malformed: the object id when it had one, and the first property whose
+ * value had the wrong type (or `id` / `@removed` when those were unusable).
+ */
+export interface InvalidEntry {
+  id: string | null;
+  property: string;
+}
+
+/** One page of `GET /users`. `invalid` lists the entries dropped because they were malformed. */
 export interface UsersPage {
   users: GraphUser[];
-  invalid: number;
+  invalid: InvalidEntry[];
   nextLink: string | null;
 }
 
@@ -71,7 +80,7 @@ export interface RemovedUser {
 export interface DeltaPage {
   users: GraphUser[];
   removed: RemovedUser[];
-  invalid: number;
+  invalid: InvalidEntry[];
   nextLink: string | null;
   deltaLink: string | null;
 }

@@ -112,10 +112,10 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       const api = scope.withTypeProvider<ZodTypeProvider>();
       api.addHook('onRequest', authenticate(ctx));
       registerAuthRoutes(api, ctx);
-      registerUnitRoutes(api, ctx);
-      registerUserTypeRoutes(api, ctx);
+      registerUnitRoutes(api, ctx, options.hooks);
+      registerUserTypeRoutes(api, ctx, options.hooks);
       registerUserRoutes(api, ctx, options.hooks);
-      registerIntegrationRoutes(api, ctx);
+      registerIntegrationRoutes(api, ctx, options.hooks);
       for (const register of options.extraRoutes ?? []) register(api, ctx);
     },
     { prefix: API_PREFIX },

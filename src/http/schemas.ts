@@ -47,6 +47,30 @@ export const userView = z.object({
   updatedAt: z.string(),
 });
 
+/** SPEC §5.15: why a synced user is placed or unassigned (GET /users/:id only). */
+export const syncExplanationView = z.object({
+  integrationId: z.string(),
+  entra: z.record(z.string(), z.union([z.string(), z.boolean(), z.null()])),
+  entraChangedAt: z.string().nullable(),
+  excluded: z.string().nullable(),
+  unit: z.object({
+    field: z.string(),
+    value: z.string().nullable(),
+    outcome: z.enum(['matched', 'no-unit', 'ambiguous', 'several-units', 'empty']),
+    unitId: z.string().nullable(),
+    reason: z.string().nullable(),
+  }),
+  userTypes: z.object({
+    field: z.string(),
+    value: z.string().nullable(),
+    matched: z.array(z.string()),
+    unmatched: z.array(z.string()),
+  }),
+});
+
+/** One user with the explanation of its synchronisation (null when no integration links it). */
+export const userDetailView = userView.extend({ sync: syncExplanationView.nullable() });
+
 export const errorView = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });

@@ -10,9 +10,8 @@ export interface IntegrationRecord extends Integration {
   orgId: string;
   /** Graph deltaLink of the last fully applied round; null until the first full run. */
   deltaLink: string | null;
-  /** The next run must be full (new integration, changed tenant/app/cloud/fields, resync). */
+  /** The next run must be full (new integration, changed tenant/app/cloud, re-enabled). */
   fullSyncRequired: boolean;
-  fullRound: number;
   nextRunAt: string | null;
   credentialFailures: number;
   attentionMessage: string | null;
@@ -44,7 +43,7 @@ function selectIntegrations(db: Db) {
       'sync_interval_minutes',
       'delta_link',
       'full_sync_required',
-      'full_round',
+      'reconciled_fingerprint',
       'next_run_at',
       'credential_failures',
       'attention_message',
@@ -73,7 +72,6 @@ function toRecord(row: IntegrationRow): IntegrationRecord {
     syncIntervalMinutes: row.sync_interval_minutes,
     deltaLink: row.delta_link,
     fullSyncRequired: row.full_sync_required === 1,
-    fullRound: row.full_round,
     nextRunAt: row.next_run_at,
     credentialFailures: row.credential_failures,
     attentionMessage: row.attention_message,

@@ -309,7 +309,10 @@ describeEachDialect('integration service', (dialect) => {
         removed: 0,
         removed_reason: null,
         last_run_id: null,
-        exclusion: null,
+        todo: 0,
+        outcome: null,
+        invalid_property: null,
+        changed_at: null,
         updated_at: T0,
       })
       .execute();

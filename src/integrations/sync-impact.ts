@@ -2,16 +2,14 @@ import type { IntegrationSettings } from './settings.ts';
 
 /**
  * Settings whose change invalidates what the service knows of the tenant: another tenant,
- * app or cloud is another directory (the delta link belongs to the old one), and another
- * unit or user type field changes the membership of every user, which only a full pass
- * can reapply.
+ * app or cloud is another directory (the delta link belongs to the old one). Mapping settings
+ * (unit and user type fields, guests, disabled accounts) need no Graph request: the mirror
+ * holds every field, and the reconcile re-applies them (SPEC §5.12).
  */
 const FULL_SYNC_FIELDS = [
   'tenantId',
   'applicationId',
   'cloud',
-  'unitField',
-  'userTypeField',
 ] as const satisfies readonly (keyof IntegrationSettings)[];
 
 /**

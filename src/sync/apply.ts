@@ -1,16 +1,13 @@
 import { newId } from '../db/ids.ts';
-import { sql } from 'kysely';
 import { addDays } from '../clock.ts';
 import { chunks } from '../db/chunks.ts';
-import type { Db, DeactivationReason, SeenExclusion } from '../db/schema.ts';
+import type { Db, DeactivationReason } from '../db/schema.ts';
 import type { ManagedMembership, UserPlan } from './plan.ts';
 
 /** Everything apply needs besides the plans: who, when, and how to describe memberships. */
 export interface ApplyContext {
   orgId: string;
   integrationId: string;
-  /** The run whose change log records the changes; null outside a run (linking on create). */
-  runId: string | null;
   now: Date;
   /** Turns a membership into "Unit: Type, Type" for the change log. */
   describe: (m: ManagedMembership | null) => string | null;
@@ -87,6 +84,7 @@ export function changeRows(
       }
       case 'unchanged':
       case 'exclude':
+      case 'gone':
         break;
     }
   }
@@ -94,9 +92,9 @@ export function changeRows(
 }
 
 /**
- * Applies one page's plans to the directory. The caller owns the transaction, so a page is
- * applied entirely or not at all; applying the same page again finds nothing to do.
- * Returns the ids given to created users, by Entra object id.
+ * Applies one batch of plans to the directory. The caller owns the transaction, so a batch is
+ * applied entirely or not at all; applying the same batch again finds nothing to do.
+ * Returns the ids given to created users, by Entra object id. The change log is the caller's.
  */
 export async function applyPlans(
   db: Db,
@@ -138,6 +136,17 @@ export async function applyPlans(
     );
   }
 
+  // Emails that change hands within the batch (a hand-over, a swap) are parked first, so the
+  // organisation's unique email index never sees two users with one address.
+  for (const p of plans) {
+    if (p.kind === 'change' && p.fields.some((f) => f.field === 'email')) {
+      await db
+        .updateTable('users')
+        .set({ email: `moving:${p.userId}` })
+        .where('id', '=', p.userId)
+        .execute();
+    }
+  }
   const moved: { userId: string; m: ManagedMembership }[] = [];
   const clearManaged: string[] = [];
   for (const p of plans) {
@@ -173,7 +182,6 @@ export async function applyPlans(
       .execute();
   }
   await insertMemberships(db, moved, ctx.integrationId, now);
-  if (ctx.runId) await insertChangeRows(db, ctx.runId, changeRows(plans, ctx, newIds), now);
   return newIds;
 }
 
@@ -217,80 +225,6 @@ export async function insertChangeRows(
   }));
   for (const batch of chunks(values, 1000))
     await db.insertInto('run_changes').values(batch).execute();
-}
-
-/** One Entra entry of a page as the run records it. */
-export interface SeenEntry {
-  externalId: string;
-  email: string | null;
-  /** The Graph user as JSON, or null for a removal. */
-  data: string | null;
-  exclusion: SeenExclusion | null;
-}
-
-/**
- * Marks the page's Entra users as seen by the run (deletion detection) and, unless it is a
- * dry run, stores what the service now knows of each (SPEC §4.2 linking on create).
- */
-export async function recordSeen(
-  db: Db,
-  runId: string,
-  integrationId: string,
-  entries: readonly SeenEntry[],
-  now: string,
-  dryRun: boolean,
-): Promise<void> {
-  // Last entry wins when Graph repeats a user within a page.
-  const last = new Map<string, SeenEntry>();
-  for (const e of entries) last.set(e.externalId, e);
-  const unique = [...last.values()];
-  if (dryRun) {
-    // A preview changes nothing the service knows: it marks what it saw in run_seen only.
-    for (const batch of chunks(unique, 1000)) {
-      await db
-        .insertInto('run_seen')
-        .values(
-          batch.map((e) => ({ run_id: runId, external_id: e.externalId, exclusion: e.exclusion })),
-        )
-        .onConflict((oc) =>
-          oc
-            .columns(['run_id', 'external_id'])
-            .doUpdateSet((eb) => ({ exclusion: eb.ref('excluded.exclusion') })),
-        )
-        .execute();
-    }
-    return;
-  }
-  for (const batch of chunks(unique, 1000)) {
-    await db
-      .insertInto('entra_users')
-      .values(
-        batch.map((e) => ({
-          integration_id: integrationId,
-          external_id: e.externalId,
-          email: e.email,
-          data: e.data ?? '{}',
-          removed: e.data === null ? 1 : 0,
-          removed_reason: e.data === null ? e.exclusion : null,
-          last_run_id: runId,
-          exclusion: e.exclusion,
-          updated_at: now,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['integration_id', 'external_id']).doUpdateSet((eb) => ({
-          // A removal keeps the last known data and email: a restore or a relink needs them.
-          email: eb.fn.coalesce(eb.ref('excluded.email'), eb.ref('entra_users.email')),
-          data: sql<string>`case when excluded.removed = 1 then entra_users.data else excluded.data end`,
-          removed: eb.ref('excluded.removed'),
-          removed_reason: eb.ref('excluded.removed_reason'),
-          last_run_id: eb.ref('excluded.last_run_id'),
-          exclusion: eb.ref('excluded.exclusion'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
-  }
 }
 
 /** Deactivation fields for a user deactivated now (SPEC §4.4). */

@@ -1,14 +1,26 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { deactivate, type DeactivationCandidate } from './deletions.ts';
+import { loadConfig } from './reconcile/config.ts';
+import { applyPendingDeactivations } from './reconcile/reconcile.ts';
+import { runRecordSink } from './reconcile/run-sink.ts';
 import type { Run } from './run-record.ts';
-import { addRunProgress, getRun, getRunRow, transitionRun } from './runs-repo.ts';
+import {
+  appendRunNote,
+  closeHeldRuns,
+  findActiveRun,
+  getRun,
+  getRunRow,
+  RunInProgressError,
+  transitionRun,
+} from './runs-repo.ts';
 
 /**
- * SPEC §5.6: an administrator approves the deactivations a run held back. Each held user is
- * deactivated only if it is still active and still linked to the same Entra user: a user
- * restored in Entra (and so reactivated by a later run) is not deactivated by a stale approval.
+ * SPEC §5.6 and §5.13: an administrator approves the deactivations the deletion guard held.
+ * Approval applies the pending set as it is now, each row decided again from the mirror: users
+ * restored in Entra meanwhile (and seen by a run) are spared. Every held run of the integration
+ * ends, since they all held the same pending set. Refused while a run is active, which is
+ * reconciling that same set.
  */
 export async function approveHeldDeletions(
   db: Kysely<Database>,
@@ -25,63 +37,51 @@ export async function approveHeldDeletions(
       `This run is ${row.status}: there are no held deletions to approve`,
     );
   }
-  let after = 0;
-  let done = 0;
-  for (;;) {
-    const held = await db
-      .selectFrom('run_changes as c')
-      .innerJoin('users as u', 'u.id', 'c.user_id')
-      .select([
-        'c.seq',
-        'c.user_id',
-        'c.external_id',
-        'c.subject',
-        'c.details',
-        'u.source_external_id',
-      ])
-      .where('c.run_id', '=', runId)
-      .where('c.action', '=', 'held')
-      .where('c.seq', '>', after)
-      .where('u.source_integration_id', '=', row.integration_id)
-      .orderBy('c.seq')
-      .limit(1000)
-      .execute();
-    if (!held.length) break;
-    after = held[held.length - 1]?.seq ?? after;
-    const candidates: DeactivationCandidate[] = held
-      .filter((h) => h.user_id && h.source_external_id === h.external_id)
-      .map((h) => {
-        const details = parseHeld(h.details);
-        return {
-          userId: h.user_id ?? '',
-          externalId: h.external_id ?? '',
-          subject: h.subject,
-          reason: details.deactivationReason,
-          why: `${details.reason} (approved by an administrator)`,
-        };
-      });
-    done += await db
-      .transaction()
-      .execute((trx) => deactivate(trx, runId, candidates, now, retentionDays));
+  if (row.dry_run === 1) {
+    throw new ConflictError(
+      'preview_not_approvable',
+      'This is a preview: it changed nothing. Run the synchronisation, then approve its held deletions',
+    );
   }
+  const active = await findActiveRun(db, row.integration_id);
+  if (active) throw new RunInProgressError(active.id);
+  const integration = await db
+    .selectFrom('integrations')
+    .selectAll()
+    .where('id', '=', row.integration_id)
+    .executeTakeFirst();
+  if (!integration) throw new NotFoundError('Integration');
+  const at = now.toISOString();
+  const done = await applyPendingDeactivations(
+    db,
+    {
+      orgId,
+      integrationId: integration.id,
+      config: await loadConfig(db, integration),
+      all: false,
+      now,
+      retentionDays,
+      deletionThreshold: null,
+    },
+    runRecordSink(runId, () => at),
+    ' (approved by an administrator)',
+  );
   await db.transaction().execute(async (trx) => {
-    await addRunProgress(trx, runId, { deactivated: done }, now.toISOString());
-    await transitionRun(trx, runId, 'succeeded', { now: now.toISOString() });
+    await appendRunNote(
+      trx,
+      runId,
+      `Held deactivations approved by an administrator: ${done} users deactivated.`,
+    );
+    await transitionRun(trx, runId, 'succeeded', { now: at });
+    await closeHeldRuns(
+      trx,
+      integration.id,
+      runId,
+      `Superseded: the held deactivations were approved in run ${runId}.`,
+      at,
+    );
   });
   const run = await getRun(db, runId);
   if (!run) throw new NotFoundError('Run');
   return run;
-}
-
-function parseHeld(details: string): {
-  reason: string;
-  deactivationReason: 'source-deleted' | 'source-disabled';
-} {
-  const v: unknown = JSON.parse(details);
-  const obj = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
-  return {
-    reason: typeof obj.reason === 'string' ? obj.reason : 'gone from Entra',
-    deactivationReason:
-      obj.deactivationReason === 'source-disabled' ? 'source-disabled' : 'source-deleted',
-  };
 }

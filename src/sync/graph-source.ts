@@ -1,7 +1,7 @@
 import { GraphError, ResyncRequiredError, isCredentialError } from '../graph/errors.ts';
 import type { GraphClient } from '../graph/types.ts';
 import { AppError } from '../errors.ts';
-import type { FailureInfo } from './run.ts';
+import type { FailureInfo } from './engine.ts';
 import type { SourcePage, UserSource } from './user-source.ts';
 
 /**
@@ -15,13 +15,18 @@ export function graphUserSource(client: GraphClient): UserSource {
     async *full(): AsyncGenerator<SourcePage> {
       const deltaLink = await client.latestDeltaLink();
       for await (const page of client.listUsers({ prefetch: true })) {
-        yield { users: page.users, removed: [], deltaLink: null };
+        yield { users: page.users, removed: [], invalid: page.invalid, deltaLink: null };
       }
-      yield { users: [], removed: [], deltaLink };
+      yield { users: [], removed: [], invalid: [], deltaLink };
     },
     async *incremental(link: string): AsyncGenerator<SourcePage> {
       for await (const page of client.deltaUsers({ deltaLink: link }, { prefetch: true })) {
-        yield { users: page.users, removed: page.removed, deltaLink: page.deltaLink };
+        yield {
+          users: page.users,
+          removed: page.removed,
+          invalid: page.invalid,
+          deltaLink: page.deltaLink,
+        };
       }
     },
   };

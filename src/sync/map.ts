@@ -18,8 +18,20 @@ export interface MappingSettings {
   deactivateDisabledUsers: boolean;
 }
 
-/** Why an Entra user is outside the synchronised population (its platform user is deactivated). */
-export type Exclusion = 'guest' | 'disabled';
+/**
+ * Why an Entra user is outside the synchronised population (its platform user is
+ * deactivated): excluded by the settings (`guest`, `disabled`), or gone from Entra
+ * (soft-deleted, permanently deleted, or not seen by a full enumeration).
+ */
+export type Exclusion = 'guest' | 'disabled' | RemovedReason;
+
+/** How the mirror knows an Entra user is gone. */
+export type RemovedReason = 'removed-changed' | 'removed-deleted' | 'not-seen';
+
+/** Gone from Entra, as opposed to excluded by a setting. */
+export function isRemoval(e: Exclusion | null): e is RemovedReason {
+  return e === 'removed-changed' || e === 'removed-deleted' || e === 'not-seen';
+}
 
 /** The platform user an Entra user should be, as far as Entra decides it. */
 export interface DesiredUser {

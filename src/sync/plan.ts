@@ -1,5 +1,5 @@
 import type { DeactivationReason, UserStatus } from '../db/schema.ts';
-import type { DesiredUser, Exclusion } from './map.ts';
+import { isRemoval, type DesiredUser, type Exclusion } from './map.ts';
 
 /** A managed membership: one unit and its user types (ids sorted for comparison). */
 export interface ManagedMembership {
@@ -43,7 +43,14 @@ export interface FieldChange {
 
 /** The decision for one Entra user. Pure data: apply.ts carries it out. */
 export type UserPlan =
-  | { kind: 'skip'; externalId: string; label: string; reason: string }
+  | {
+      kind: 'skip';
+      externalId: string;
+      label: string;
+      reason: string;
+      /** A conflict with other users (an email in use): retried every run until it clears. */
+      retry: boolean;
+    }
   | {
       kind: 'create';
       externalId: string;
@@ -69,14 +76,32 @@ export type UserPlan =
       assigned: boolean;
       /** Whether the user is active once the plan is applied (only active users count as unassigned). */
       active: boolean;
+      /** The plan left something undone because of other users or manual memberships: retried every run. */
+      retry: boolean;
     }
   | { kind: 'unchanged'; externalId: string; userId: string; assigned: boolean; active: boolean }
-  /** Out of scope in Entra: its linked platform user is deactivated at the end of the round. */
-  | { kind: 'exclude'; externalId: string; label: string; exclusion: Exclusion; userId: string };
+  /**
+   * Gone from Entra or out of scope: its linked, active platform user is to be deactivated.
+   * The deletion guard decides when (guard.ts); the plan only says so.
+   */
+  | {
+      kind: 'exclude';
+      externalId: string;
+      label: string;
+      exclusion: Exclusion;
+      userId: string;
+      subject: string;
+    }
+  /** Gone from Entra and never (or no longer) linked: nothing to do, nothing to log. */
+  | { kind: 'gone'; externalId: string };
 
-const EXCLUSION_TEXT: Record<Exclusion, string> = {
+/** Why an Entra user is left out, in the words of the run log. */
+export const EXCLUSION_TEXT: Record<Exclusion, string> = {
   guest: 'guest account, and "Include guests" is off',
   disabled: 'account disabled in Entra, and "Deactivate disabled accounts" is on',
+  'removed-changed': 'deleted in Entra (restorable from deleted items)',
+  'removed-deleted': 'permanently deleted in Entra',
+  'not-seen': 'no longer in Entra (not seen by a full synchronisation)',
 };
 
 /**
@@ -91,9 +116,10 @@ export function planPage(
 ): UserPlan[] {
   const linked = new Map(state.linked);
   const byEmail = new Map(state.byEmail);
+  const movable = feasibleEmailMoves(desired, state);
   const plans: UserPlan[] = [];
   for (const d of desired) {
-    const p = planUser(d, linked, byEmail, integrationId);
+    const p = planUser(d, linked, byEmail, integrationId, movable);
     plans.push(p);
     // Record what this plan claims so later entries of the page see it.
     if (p.kind === 'create') {
@@ -148,26 +174,69 @@ function claim(
   byEmail.set(email, claimed);
 }
 
+/**
+ * Emails that linked users of this batch may take although another linked user of the batch
+ * holds them, because that user moves to another email in the same batch (a hand-over or a
+ * swap). A move is feasible when its target is free, or held by a user whose own move is
+ * feasible; cycles (swaps) are feasible. apply.ts parks moving emails first, so the unique
+ * index never sees two users with one email.
+ */
+function feasibleEmailMoves(desired: readonly DesiredUser[], state: PageState): Set<string> {
+  const moves = new Map<string, string>(); // user id → target email
+  const targets = new Set<string>();
+  for (const d of desired) {
+    const own = state.linked.get(d.externalId);
+    if (!own || d.exclusion || d.email === null || d.email === own.email) continue;
+    if (targets.has(d.email)) continue; // two claims on one email: the first one only
+    targets.add(d.email);
+    moves.set(own.id, d.email);
+  }
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const [userId, target] of moves) {
+      const holder = state.byEmail.get(target);
+      if (holder && holder.id !== userId && !moves.has(holder.id)) {
+        moves.delete(userId);
+        changed = true;
+      }
+    }
+  }
+  return new Set(moves.values());
+}
+
 function planUser(
   d: DesiredUser,
   linked: Map<string, CurrentUser>,
   byEmail: Map<string, CurrentUser>,
   integrationId: string,
+  movable: ReadonlySet<string>,
 ): UserPlan {
   const own = linked.get(d.externalId);
   if (d.exclusion) {
-    if (own) {
+    if (own?.status === 'active') {
       return {
         kind: 'exclude',
         externalId: d.externalId,
         label: d.label,
         exclusion: d.exclusion,
         userId: own.id,
+        subject: `${own.firstName} ${own.lastName} <${own.email}>`,
       };
     }
+    if (own) {
+      return {
+        kind: 'unchanged',
+        externalId: d.externalId,
+        userId: own.id,
+        assigned: false,
+        active: false,
+      };
+    }
+    if (isRemoval(d.exclusion)) return { kind: 'gone', externalId: d.externalId };
     return skip(d, `not synchronised: ${EXCLUSION_TEXT[d.exclusion]}`);
   }
-  if (own) return planExisting(d, own, null, byEmail);
+  if (own) return planExisting(d, own, null, byEmail, movable);
 
   const missing = missingMandatory(d);
   const match = d.email ? byEmail.get(d.email) : undefined;
@@ -183,21 +252,23 @@ function planUser(
       notes: d.notes,
     };
   }
-  if (match.sourceIntegrationId === null) return planExisting(d, match, 'link', byEmail);
+  if (match.sourceIntegrationId === null) return planExisting(d, match, 'link', byEmail, movable);
   if (match.sourceIntegrationId !== integrationId) {
     return skip(
       d,
       `email ${d.email} belongs to a platform user synchronised by another integration`,
+      true,
     );
   }
   if (match.status === 'deactivated' && isSourceDeactivation(match.deactivationReason)) {
     // SPEC §4.4: re-created in Entra (new object id) with the email of a user this
     // integration deactivated → relink and reactivate rather than duplicate.
-    return planExisting(d, match, 'relink', byEmail);
+    return planExisting(d, match, 'relink', byEmail, movable);
   }
   return skip(
     d,
     `email ${d.email} is already used by Entra user ${match.sourceExternalId ?? '?'} of this integration`,
+    true,
   );
 }
 
@@ -206,9 +277,11 @@ function planExisting(
   user: CurrentUser,
   link: 'link' | 'relink' | null,
   byEmail: Map<string, CurrentUser>,
+  movable: ReadonlySet<string>,
 ): UserPlan {
   const fields: FieldChange[] = [];
   const warnings: string[] = [];
+  let retry = false;
   const keep = (field: Field, entraName: string, next: string | null): void => {
     const before = user[field];
     if (next === null) {
@@ -221,8 +294,9 @@ function planExisting(
   keep('lastName', 'surname', d.lastName);
   if (d.email !== null && d.email !== user.email) {
     const owner = byEmail.get(d.email);
-    if (owner && owner.id !== user.id) {
+    if (owner && owner.id !== user.id && !(link === null && movable.has(d.email))) {
       warnings.push(`email ${d.email} is used by another platform user: kept ${user.email}`);
+      retry = true;
     } else {
       fields.push({ field: 'email', before: user.email, after: d.email });
     }
@@ -234,6 +308,8 @@ function planExisting(
   if (after && user.otherUnitIds.includes(after.unitId)) {
     warnings.push('the unit already holds a membership added in the platform: left it as it is');
     after = null;
+    // Retried every run: once the manual membership goes, the managed one takes its place.
+    retry = true;
   }
   const membershipChanged = !sameMembership(user.managed, after);
   const reactivate = user.status === 'deactivated' && isSourceDeactivation(user.deactivationReason);
@@ -256,6 +332,7 @@ function planExisting(
     notes: d.notes,
     assigned,
     active,
+    retry,
   };
 }
 
@@ -267,8 +344,8 @@ function missingMandatory(d: DesiredUser): string | null {
   return missing.length ? `not created: no ${missing.join(', no ')} in Entra` : null;
 }
 
-function skip(d: DesiredUser, reason: string): UserPlan {
-  return { kind: 'skip', externalId: d.externalId, label: d.label, reason };
+function skip(d: DesiredUser, reason: string, retry = false): UserPlan {
+  return { kind: 'skip', externalId: d.externalId, label: d.label, reason, retry };
 }
 
 /** True when the sync (not an administrator) deactivated the user, so the sync may reactivate it. */
@@ -334,6 +411,7 @@ export function countPlans(plans: readonly UserPlan[]): PageCounts {
         if (p.active && !p.assigned) c.unassigned++;
         break;
       case 'exclude':
+      case 'gone':
         break;
     }
   }

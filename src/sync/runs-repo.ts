@@ -96,7 +96,6 @@ export async function transitionRun(
     now: string;
     workerId?: string;
     error?: { code: string; message: string } | null;
-    mode?: RunMode;
     heldDeletions?: number;
     /** Taking over a running run: only if its heartbeat is older than this instant. */
     staleBefore?: string;
@@ -120,7 +119,6 @@ export async function transitionRun(
       ...(patch.error !== undefined
         ? { error_code: patch.error?.code ?? null, error_message: patch.error?.message ?? null }
         : {}),
-      ...(patch.mode ? { mode: patch.mode } : {}),
       ...(patch.heldDeletions !== undefined ? { held_deletions: patch.heldDeletions } : {}),
     })
     .where('id', '=', id)
@@ -141,7 +139,6 @@ export async function addRunProgress(
   id: string,
   delta: Partial<RunCounts> & { usersRead?: number; pages?: number },
   now: string,
-  checkpoint?: string | null,
 ): Promise<void> {
   const set: Record<string, unknown> = { heartbeat_at: now };
   for (const k of COUNT_KEYS) {
@@ -150,29 +147,16 @@ export async function addRunProgress(
   }
   if (delta.usersRead) set.users_read = sql`users_read + ${delta.usersRead}`;
   if (delta.pages) set.pages = sql`pages + ${delta.pages}`;
-  if (checkpoint !== undefined) set.checkpoint = checkpoint;
   await db.updateTable('sync_runs').set(set).where('id', '=', id).execute();
 }
 
-/** Resets progress and counts when a run starts over from the beginning. */
-export async function resetRunProgress(db: Db, id: string, integrationId: string): Promise<void> {
-  const zero: Record<string, number> = { users_read: 0, pages: 0, held_deletions: 0 };
-  for (const k of COUNT_KEYS) zero[k] = 0;
-  await db
-    .updateTable('sync_runs')
-    .set({ ...zero, checkpoint: null })
-    .where('id', '=', id)
-    .execute();
-  await db.deleteFrom('run_changes').where('run_id', '=', id).execute();
-  await db.deleteFrom('run_seen').where('run_id', '=', id).execute();
-  // Marks an earlier attempt of this run left on entra_users would hide deletions that
-  // happened since: the restarted round must see each user again.
-  await db
-    .updateTable('entra_users')
-    .set({ last_run_id: null })
-    .where('integration_id', '=', integrationId)
-    .where('last_run_id', '=', id)
-    .execute();
+/**
+ * Resets the Graph side's progress when a run reads its round again (taken over after a crash,
+ * or fallen back to a full round). The counts and the change log stay: they were committed
+ * with the changes they describe, and the reconcile does not apply those changes twice.
+ */
+export async function resetRoundProgress(db: Db, id: string): Promise<void> {
+  await db.updateTable('sync_runs').set({ users_read: 0, pages: 0 }).where('id', '=', id).execute();
 }
 
 export async function appendRunNote(db: Db, id: string, note: string): Promise<void> {
@@ -193,4 +177,30 @@ export async function deleteOldRuns(db: Db, before: string): Promise<number> {
     .where('status', 'in', ['succeeded', 'failed'])
     .executeTakeFirst();
   return Number(res.numDeletedRows);
+}
+
+/**
+ * Ends the integration's other held runs (not previews): their deactivations were applied by
+ * a later run or an approval, or are no longer needed. Each gets `note`.
+ */
+export async function closeHeldRuns(
+  db: Db,
+  integrationId: string,
+  exceptRunId: string,
+  note: string,
+  now: string,
+): Promise<number> {
+  const held = await db
+    .selectFrom('sync_runs')
+    .select('id')
+    .where('integration_id', '=', integrationId)
+    .where('status', '=', 'held')
+    .where('dry_run', '=', 0)
+    .where('id', '<>', exceptRunId)
+    .execute();
+  for (const r of held) {
+    await appendRunNote(db, r.id, note);
+    await transitionRun(db, r.id, 'succeeded', { now });
+  }
+  return held.length;
 }

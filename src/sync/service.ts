@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
-import type { Database } from '../db/schema.ts';
+import type { Database, RunTrigger } from '../db/schema.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { createGraphClient } from '../graph/client.ts';
 import type { ConnectionTestResult, GraphClient, GraphEvent } from '../graph/types.ts';
@@ -11,7 +11,8 @@ import type { Logger } from '../log.ts';
 import { approveHeldDeletions } from './approve.ts';
 import { classifyFailure, graphUserSource } from './graph-source.ts';
 import type { Run } from './run-record.ts';
-import { executeRun, type EngineDeps, type IntegrationRow } from './run.ts';
+import { executeRun, type EngineDeps, type IntegrationRow } from './engine.ts';
+import { loadConfig } from './reconcile/config.ts';
 import { toRun } from './run-record.ts';
 import { createRun, getRunRow, RunInProgressError } from './runs-repo.ts';
 
@@ -42,7 +43,9 @@ export interface SyncServiceDeps {
 export interface RunRequest {
   full: boolean;
   dryRun: boolean;
-  trigger: 'manual' | 'schedule' | 'cli' | 'api';
+  trigger: RunTrigger;
+  /** Reconcile from the mirror only, no Graph request (settings changes). */
+  reconcileOnly?: boolean;
 }
 
 /** The sync engine's entry points for the API, the CLI and the schedulers. */
@@ -53,6 +56,13 @@ export interface SyncService {
   execute(runId: string): Promise<Run | undefined>;
   testConnection(orgId: string, integrationId: string): Promise<ConnectionTestResult>;
   approve(orgId: string, runId: string): Promise<Run>;
+  /**
+   * SPEC §5.12: after units, user types or settings changed, queues a reconcile (trigger
+   * `settings`, no Graph request) for each enabled integration of the organisation that has
+   * synced and whose configuration fingerprint no longer matches. An integration with a run
+   * in progress is left to it: every run checks the fingerprint again when it ends.
+   */
+  reconcileSettings(orgId: string): Promise<void>;
   setDispatcher(dispatcher: RunDispatcher): void;
 }
 
@@ -90,6 +100,33 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     classify: classifyFailure,
   };
 
+  async function reconcileIfOutdated(integrationId: string): Promise<void> {
+    const row = await deps.db
+      .selectFrom('integrations')
+      .selectAll()
+      .where('id', '=', integrationId)
+      .executeTakeFirst();
+    if (!row || row.enabled !== 1 || row.reconciled_fingerprint === null) return;
+    const config = await loadConfig(deps.db, row);
+    if (config.fingerprint === row.reconciled_fingerprint) return;
+    try {
+      const run = await createRun(
+        deps.db,
+        {
+          integrationId,
+          orgId: row.org_id,
+          trigger: 'settings',
+          mode: 'reconcile',
+          dryRun: false,
+        },
+        deps.clock.now().toISOString(),
+      );
+      if (dispatcher) await dispatcher.dispatch({ runId: run.id, integrationId });
+    } catch (err) {
+      if (!(err instanceof RunInProgressError)) throw err;
+    }
+  }
+
   async function integrationOf(orgId: string, integrationId: string) {
     const row = await deps.db
       .selectFrom('integrations')
@@ -112,7 +149,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
             integrationId,
             orgId,
             trigger: request.trigger,
-            mode: request.full ? 'full' : 'incremental',
+            mode: request.reconcileOnly ? 'reconcile' : request.full ? 'full' : 'incremental',
             dryRun: request.dryRun,
           },
           deps.clock.now().toISOString(),
@@ -131,7 +168,23 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       if (dispatcher) await dispatcher.dispatch({ runId: run.id, integrationId });
       return run;
     },
-    execute: (runId) => executeRun(engine, runId),
+    async execute(runId) {
+      const run = await executeRun(engine, runId);
+      // A configuration change made while this run was reconciling (its own request found
+      // the run active) is picked up now.
+      if (run && !run.dryRun) await reconcileIfOutdated(run.integrationId);
+      return run;
+    },
+    async reconcileSettings(orgId) {
+      const ids = await deps.db
+        .selectFrom('integrations')
+        .select('id')
+        .where('org_id', '=', orgId)
+        .where('enabled', '=', 1)
+        .where('reconciled_fingerprint', 'is not', null)
+        .execute();
+      for (const { id } of ids) await reconcileIfOutdated(id);
+    },
     async testConnection(orgId, integrationId) {
       await integrationOf(orgId, integrationId);
       try {

@@ -1,9 +1,12 @@
+import type { InvalidEntry } from '../graph/types.ts';
 import type { EntraUser } from './entra-user.ts';
 
 /** One page of Entra users as the engine consumes it, whatever endpoint produced it. */
 export interface SourcePage {
   users: EntraUser[];
   removed: { id: string; reason: 'changed' | 'deleted' }[];
+  /** Entries Graph sent malformed: reported per user, never read as a removal. */
+  invalid: InvalidEntry[];
   /** Present on the last page of a round: where the next incremental run starts. */
   deltaLink: string | null;
 }

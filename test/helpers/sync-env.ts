@@ -204,7 +204,7 @@ export async function createSyncEnv(
     secretBox,
   };
   const app = await buildApp(ctx, {
-    hooks: syncDirectoryHooks(clock),
+    hooks: syncDirectoryHooks(clock, sync),
     extraRoutes: [(api, c) => registerRunRoutes(api, c, sync)],
   });
   function clientFor(email: string, password: string): SyncEnv['api'] {
@@ -372,8 +372,9 @@ export async function createSyncEnv(
     idle: () => idleFor(api, integration.id),
     addOrganization,
     async close() {
-      // Never drop the database under a run still in flight.
-      await Promise.allSettled([...inFlight]);
+      // Never drop the database under a run still in flight (a finished run may queue a
+      // follow-up reconcile, so wait until none is left).
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
       await app.close();
       await emulator.close();
       await db.drop();

@@ -26,7 +26,13 @@ interface ApiUser {
   sync?: {
     integrationId: string;
     entra: Record<string, unknown>;
-    unit: { field: string; value: string | null; outcome: string; reason: string | null };
+    unit: {
+      field: string;
+      value: string | null;
+      outcome: string;
+      unitId: string | null;
+      reason: string | null;
+    };
     userTypes: { field: string; value: string | null; matched: string[]; unmatched: string[] };
   };
 }
@@ -553,7 +559,13 @@ describeEachDialect('convergence (issue 10) through the REST API', (dialect) => 
         department: 'Sales',
         jobTitle: 'Employee, Astronaut',
       },
-      unit: { field: 'department', value: 'Sales', outcome: 'matched', reason: null },
+      unit: {
+        field: 'department',
+        value: 'Sales',
+        outcome: 'matched',
+        unitId: env.units.get('Sales'),
+        reason: null,
+      },
       userTypes: {
         field: 'jobTitle',
         value: 'Employee, Astronaut',
@@ -565,6 +577,7 @@ describeEachDialect('convergence (issue 10) through the REST API', (dialect) => 
       field: 'department',
       value: 'Odense Store',
       outcome: 'no-unit',
+      unitId: null,
       reason: 'no unit named "Odense Store"',
     });
     expect((await explain(cases.twins))?.unit).toMatchObject({

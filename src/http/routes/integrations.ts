@@ -12,6 +12,8 @@ import { createIntegrationSchema, patchIntegrationSchema } from '../../integrati
 import { findLastRuns } from '../../integrations/repository.ts';
 import { toIntegrationView } from '../../integrations/view.ts';
 import { principalOf, type ApiApp } from '../types.ts';
+import type { DirectoryHooks } from '../../directory/hooks.ts';
+import { configChanged } from '../config-changed.ts';
 
 /**
  * The response shape. A plain (non-strict) object: the zod serializer keeps only these
@@ -59,7 +61,12 @@ const tags = ['integrations'];
  * Integration settings (SPEC §2, §6): list, create, read, update, delete within the
  * caller's organisation. Registered inside the authenticated `/api/v1` scope.
  */
-export function registerIntegrationRoutes(app: ApiApp, ctx: AppContext): void {
+export function registerIntegrationRoutes(
+  app: ApiApp,
+  ctx: AppContext,
+  hooks: DirectoryHooks = {},
+): void {
+  const changed = configChanged(ctx, hooks);
   const now = () => ctx.clock.now();
 
   app.get(
@@ -131,6 +138,7 @@ export function registerIntegrationRoutes(app: ApiApp, ctx: AppContext): void {
     async (request) => {
       const { orgId } = principalOf(request);
       const updated = await updateIntegration(ctx, orgId, request.params.id, request.body);
+      await changed(orgId);
       return toIntegrationView(updated, now());
     },
   );

@@ -25,7 +25,7 @@ const countsSchema = z.object({
 const runSchema = z.object({
   id: z.string(),
   integrationId: z.string(),
-  mode: z.enum(['full', 'incremental']),
+  mode: z.enum(['full', 'incremental', 'reconcile']),
   dryRun: z.boolean(),
   trigger: z.string(),
   status: z.enum(['queued', 'running', 'succeeded', 'failed', 'held']),

@@ -4,11 +4,14 @@ import { createUnit, deleteUnit, getUnit, listUnits, updateUnit } from '../../di
 import { withTransaction } from '../../directory/transaction.ts';
 import { idParams, nameSchema, unitView } from '../schemas.ts';
 import { principalOf, type ApiApp } from '../types.ts';
+import type { DirectoryHooks } from '../../directory/hooks.ts';
+import { configChanged } from '../config-changed.ts';
 
 const tags = ['units'];
 
 /** Units (the organisation's tree): list, create, rename/move, delete. */
-export function registerUnitRoutes(app: ApiApp, ctx: AppContext): void {
+export function registerUnitRoutes(app: ApiApp, ctx: AppContext, hooks: DirectoryHooks = {}): void {
+  const changed = configChanged(ctx, hooks);
   app.get(
     '/units',
     {
@@ -42,6 +45,7 @@ export function registerUnitRoutes(app: ApiApp, ctx: AppContext): void {
       const unit = await withTransaction(ctx.db, (trx) =>
         createUnit(trx, orgId, request.body, ctx.clock.now()),
       );
+      await changed(orgId);
       return reply.code(201).send(unit);
     },
   );
@@ -62,9 +66,11 @@ export function registerUnitRoutes(app: ApiApp, ctx: AppContext): void {
     },
     async (request) => {
       const orgId = principalOf(request).orgId;
-      return withTransaction(ctx.db, (trx) =>
+      const updated = await withTransaction(ctx.db, (trx) =>
         updateUnit(trx, orgId, request.params.id, request.body),
       );
+      await changed(orgId);
+      return updated;
     },
   );
 
@@ -80,6 +86,7 @@ export function registerUnitRoutes(app: ApiApp, ctx: AppContext): void {
     async (request, reply) => {
       const orgId = principalOf(request).orgId;
       await withTransaction(ctx.db, (trx) => deleteUnit(trx, orgId, request.params.id));
+      await changed(orgId);
       return reply.code(204).send();
     },
   );

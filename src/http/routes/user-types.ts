@@ -10,11 +10,18 @@ import {
 } from '../../directory/user-types.ts';
 import { idParams, nameSchema, userTypeView } from '../schemas.ts';
 import { principalOf, type ApiApp } from '../types.ts';
+import type { DirectoryHooks } from '../../directory/hooks.ts';
+import { configChanged } from '../config-changed.ts';
 
 const tags = ['user-types'];
 
 /** User types (roles): list, create, rename, delete. Names unique per organisation. */
-export function registerUserTypeRoutes(app: ApiApp, ctx: AppContext): void {
+export function registerUserTypeRoutes(
+  app: ApiApp,
+  ctx: AppContext,
+  hooks: DirectoryHooks = {},
+): void {
+  const changed = configChanged(ctx, hooks);
   app.get(
     '/user-types',
     {
@@ -50,6 +57,7 @@ export function registerUserTypeRoutes(app: ApiApp, ctx: AppContext): void {
       const type = await withTransaction(ctx.db, (trx) =>
         createUserType(trx, orgId, request.body, ctx.clock.now()),
       );
+      await changed(orgId);
       return reply.code(201).send(type);
     },
   );
@@ -67,9 +75,11 @@ export function registerUserTypeRoutes(app: ApiApp, ctx: AppContext): void {
     },
     async (request) => {
       const orgId = principalOf(request).orgId;
-      return withTransaction(ctx.db, (trx) =>
+      const updated = await withTransaction(ctx.db, (trx) =>
         renameUserType(trx, orgId, request.params.id, request.body),
       );
+      await changed(orgId);
+      return updated;
     },
   );
 
@@ -85,6 +95,7 @@ export function registerUserTypeRoutes(app: ApiApp, ctx: AppContext): void {
     async (request, reply) => {
       const orgId = principalOf(request).orgId;
       await withTransaction(ctx.db, (trx) => deleteUserType(trx, orgId, request.params.id));
+      await changed(orgId);
       return reply.code(204).send();
     },
   );

@@ -3,9 +3,10 @@ import type { AppContext } from '../../context.ts';
 import type { DirectoryHooks } from '../../directory/hooks.ts';
 import { deleteManualMembership, setManualMembership } from '../../directory/memberships.ts';
 import { getUserWithMemberships } from '../../directory/user-details.ts';
+import { explainUser } from '../../sync/explain-user.ts';
 import { listUsers, MAX_PAGE_SIZE } from '../../directory/user-listing.ts';
 import { createUser, deactivateUser, reactivateUser, updateUser } from '../../directory/users.ts';
-import { emailSchema, idParams, nameSchema, userView } from '../schemas.ts';
+import { emailSchema, idParams, nameSchema, userDetailView, userView } from '../schemas.ts';
 import { principalOf, type ApiApp } from '../types.ts';
 
 const tags = ['users'];
@@ -26,6 +27,10 @@ const listQuery = z.object({
  * same transaction), read, edit, deactivate/reactivate and manual memberships.
  */
 export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: DirectoryHooks = {}): void {
+  /** Platform changes the sync must look at again for this user (SPEC §5.12). */
+  const userChanged = async (orgId: string, id: string): Promise<void> => {
+    await hooks.afterUserChanged?.(ctx.db, { id, orgId });
+  };
   const now = () => ctx.clock.now();
 
   app.get(
@@ -65,13 +70,19 @@ export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: Director
     {
       schema: {
         tags,
-        summary: 'One user with memberships',
+        summary: 'One user with memberships and why the sync placed it (or did not)',
         params: idParams,
-        response: { 200: userView },
+        response: { 200: userDetailView },
       },
     },
-    async (request) =>
-      getUserWithMemberships(ctx.db, principalOf(request).orgId, request.params.id),
+    async (request) => {
+      const user = await getUserWithMemberships(
+        ctx.db,
+        principalOf(request).orgId,
+        request.params.id,
+      );
+      return { ...user, sync: await explainUser(ctx.db, user.source) };
+    },
   );
 
   app.patch(
@@ -92,6 +103,7 @@ export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: Director
     async (request) => {
       const orgId = principalOf(request).orgId;
       await updateUser(ctx.db, orgId, request.params.id, request.body, now());
+      if (request.body.email !== undefined) await userChanged(orgId, request.params.id);
       return getUserWithMemberships(ctx.db, orgId, request.params.id);
     },
   );
@@ -129,6 +141,7 @@ export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: Director
     async (request) => {
       const orgId = principalOf(request).orgId;
       await reactivateUser(ctx.db, orgId, request.params.id, now());
+      await userChanged(orgId, request.params.id);
       return getUserWithMemberships(ctx.db, orgId, request.params.id);
     },
   );
@@ -156,6 +169,7 @@ export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: Director
         },
         now(),
       );
+      await userChanged(orgId, request.params.id);
       return getUserWithMemberships(ctx.db, orgId, request.params.id);
     },
   );
@@ -175,6 +189,7 @@ export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: Director
         userId: request.params.id,
         unitId: request.params.unitId,
       });
+      await userChanged(orgId, request.params.id);
       return reply.code(204).send();
     },
   );

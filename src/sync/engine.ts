@@ -1,0 +1,332 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Clock } from '../clock.ts';
+import type { Database, IntegrationsTable } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
+import {
+  clearRunMarks,
+  markUnseen,
+  upsertMirrorPage,
+  type MirrorEntry,
+} from './mirror/mirror-repo.ts';
+import { loadConfig } from './reconcile/config.ts';
+import { reconcile, type ReconcileResult, type ReconcileScope } from './reconcile/reconcile.ts';
+import { bufferedSink, runRecordSink } from './reconcile/run-sink.ts';
+import type { Run } from './run-record.ts';
+import {
+  addRunProgress,
+  appendRunNote,
+  closeHeldRuns,
+  getRun,
+  getRunRow,
+  heartbeat,
+  resetRoundProgress,
+  transitionRun,
+} from './runs-repo.ts';
+import type { SourcePage, UserSource } from './user-source.ts';
+
+export type IntegrationRow = Selectable<IntegrationsTable>;
+
+/** How the engine understands a failure: a code and message for the run, and its kind. */
+export interface FailureInfo {
+  code: string;
+  message: string;
+  /** Wrong/expired secret, unknown app or tenant, missing consent: the admin must act. */
+  credential: boolean;
+  /** The delta state expired or was rejected: start over with a full round. */
+  resync: boolean;
+}
+
+export interface EngineDeps {
+  db: Kysely<Database>;
+  log: Logger;
+  clock: Clock;
+  retentionDays: number;
+  workerId: string;
+  /** A running run with no heartbeat for this long belongs to a dead worker. */
+  staleAfterMs: number;
+  /** Builds the Entra reader for an integration (Graph client in production). */
+  openSource(integration: IntegrationRow): Promise<UserSource>;
+  classify(err: unknown): FailureInfo;
+}
+
+/**
+ * Executes one queued (or abandoned running) run to its end (SPEC §5.12):
+ * Graph pages → mirror (skipped by a `reconcile` run) → reconcile the rows that need it →
+ * delta link, fingerprint and status. Never throws for expected failures: the run ends
+ * `failed` with a readable reason.
+ */
+export async function executeRun(deps: EngineDeps, runId: string): Promise<Run | undefined> {
+  const { db } = deps;
+  const row = await getRunRow(db, runId);
+  if (!row || (row.status !== 'queued' && row.status !== 'running')) return getRun(db, runId);
+  const now = () => deps.clock.now().toISOString();
+  const staleBefore = new Date(deps.clock.now().getTime() - deps.staleAfterMs).toISOString();
+  if (
+    !(await transitionRun(db, runId, 'running', {
+      now: now(),
+      workerId: deps.workerId,
+      staleBefore,
+    }))
+  ) {
+    return getRun(db, runId);
+  }
+  // Prove liveness while waiting on Graph (a Retry-After can be long), so no other worker
+  // mistakes this run for an abandoned one.
+  const beat = setInterval(
+    () => void heartbeat(db, runId, now()).catch(() => undefined),
+    Math.max(250, Math.floor(deps.staleAfterMs / 4)),
+  );
+  try {
+    return await executeClaimed(deps, runId, row.dry_run === 1, row.mode);
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+async function loadIntegration(db: Kysely<Database>, id: string) {
+  return db.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+async function executeClaimed(
+  deps: EngineDeps,
+  runId: string,
+  dryRun: boolean,
+  requested: 'full' | 'incremental' | 'reconcile',
+): Promise<Run | undefined> {
+  const { db, log } = deps;
+  const now = () => deps.clock.now().toISOString();
+  const integrationId = (await getRunRow(db, runId))?.integration_id ?? '';
+  const integration = await loadIntegration(db, integrationId);
+  if (!integration) {
+    await transitionRun(db, runId, 'failed', {
+      now: now(),
+      error: { code: 'integration_missing', message: 'The integration was deleted' },
+    });
+    return getRun(db, runId);
+  }
+  const runLog = log.child({ runId, integrationId });
+  let full =
+    requested === 'full' || integration.full_sync_required === 1 || !integration.delta_link;
+  try {
+    let deltaLink: string | null = null;
+    if (requested !== 'reconcile') {
+      const source = await deps.openSource(integration);
+      for (;;) {
+        await db
+          .updateTable('sync_runs')
+          .set({ mode: full ? 'full' : 'incremental' })
+          .where('id', '=', runId)
+          .execute();
+        // A run picked up after a crash reads its round again: the mirror takes identical
+        // entries without marking them changed, so nothing is reconciled twice.
+        await resetRoundProgress(db, runId);
+        if (full) await clearRunMarks(db, integrationId, runId);
+        try {
+          const pages = full ? source.full() : source.incremental(integration.delta_link ?? '');
+          deltaLink = await readRound(deps, runId, integrationId, pages, full);
+          break;
+        } catch (err) {
+          if (full || !deps.classify(err).resync) throw err;
+          runLog.warn('delta state expired or rejected: falling back to a full synchronisation');
+          await appendRunNote(
+            db,
+            runId,
+            'The stored delta link expired or was rejected by Microsoft Graph: fell back to a full synchronisation.',
+          );
+          full = true;
+        }
+      }
+    }
+    // Settings may have changed while Graph was read: reconcile with what holds now.
+    const current = (await loadIntegration(db, integrationId)) ?? integration;
+    const config = await loadConfig(db, current);
+    const scope: ReconcileScope = {
+      orgId: current.org_id,
+      integrationId,
+      config,
+      all: full || current.reconciled_fingerprint !== config.fingerprint,
+      now: deps.clock.now(),
+      retentionDays: deps.retentionDays,
+      deletionThreshold: current.deletion_threshold,
+    };
+    const result = dryRun
+      ? await previewReconcile(deps, runId, scope)
+      : await reconcile(db, scope, runRecordSink(runId, now));
+    return await finish(deps, runId, integration, {
+      dryRun,
+      graph: requested !== 'reconcile',
+      deltaLink,
+      fingerprint: config.fingerprint,
+      result,
+    });
+  } catch (err) {
+    const info = deps.classify(err);
+    runLog.warn(
+      { code: info.code, err: info.credential ? undefined : err },
+      `run failed: ${info.message}`,
+    );
+    await transitionRun(db, runId, 'failed', {
+      now: now(),
+      error: { code: info.code, message: info.message },
+    });
+    // Only credential failures touch the integration (an empty SET is invalid SQL).
+    if (info.credential) {
+      await db
+        .updateTable('integrations')
+        .set({
+          credential_failures: integration.credential_failures + 1,
+          attention_message: info.message,
+        })
+        .where('id', '=', integration.id)
+        .execute();
+    }
+    return getRun(db, runId);
+  }
+}
+
+/**
+ * The Graph side of a run: every page goes into the mirror, in one transaction with the
+ * run's progress. A full round then marks the rows it did not see as gone. Returns the
+ * round's delta link.
+ */
+async function readRound(
+  deps: EngineDeps,
+  runId: string,
+  integrationId: string,
+  pages: AsyncIterable<SourcePage>,
+  full: boolean,
+): Promise<string | null> {
+  const { db } = deps;
+  let deltaLink: string | null = null;
+  let anonymous = 0;
+  for await (const page of pages) {
+    const at = deps.clock.now().toISOString();
+    const entries: MirrorEntry[] = [
+      ...page.users.map((user) => ({ kind: 'user' as const, user })),
+      ...page.removed.map((r) => ({
+        kind: 'removed' as const,
+        id: r.id,
+        reason:
+          r.reason === 'deleted' ? ('removed-deleted' as const) : ('removed-changed' as const),
+      })),
+    ];
+    for (const bad of page.invalid) {
+      if (bad.id === null) anonymous++;
+      else entries.push({ kind: 'invalid', id: bad.id, property: bad.property });
+    }
+    await db.transaction().execute(async (trx) => {
+      await upsertMirrorPage(trx, integrationId, runId, entries, at);
+      await addRunProgress(
+        trx,
+        runId,
+        { usersRead: page.users.length + page.removed.length + page.invalid.length, pages: 1 },
+        at,
+      );
+    });
+    if (page.deltaLink) deltaLink = page.deltaLink;
+  }
+  if (full) await markUnseen(db, integrationId, runId, deps.clock.now().toISOString());
+  if (anonymous) {
+    await appendRunNote(
+      db,
+      runId,
+      `Microsoft Graph sent ${anonymous} entries without a usable object id: they were ignored.`,
+    );
+  }
+  return deltaLink;
+}
+
+/** Thrown to roll a preview's reconcile back once it has been computed. */
+class PreviewDone extends Error {
+  constructor(readonly result: ReconcileResult) {
+    super('preview rolled back');
+  }
+}
+
+/**
+ * SPEC §5.14: a preview is the same reconcile with the same guard, in one transaction that is
+ * rolled back, so later batches see what earlier ones would have done and its changes and
+ * status equal the real run's. Its change log is written after the rollback.
+ */
+async function previewReconcile(
+  deps: EngineDeps,
+  runId: string,
+  scope: ReconcileScope,
+): Promise<ReconcileResult> {
+  const sink = bufferedSink();
+  let result: ReconcileResult | undefined;
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      throw new PreviewDone(await reconcile(trx, scope, sink));
+    });
+  } catch (err) {
+    if (!(err instanceof PreviewDone)) throw err;
+    result = err.result;
+  }
+  await sink.flush(deps.db, runId, deps.clock.now().toISOString());
+  return result ?? { held: null, deactivated: 0 };
+}
+
+/** The delta link, the fingerprint and the run's final status, in one transaction. */
+async function finish(
+  deps: EngineDeps,
+  runId: string,
+  integration: IntegrationRow,
+  round: {
+    dryRun: boolean;
+    graph: boolean;
+    deltaLink: string | null;
+    fingerprint: string;
+    result: ReconcileResult;
+  },
+): Promise<Run | undefined> {
+  const { db } = deps;
+  const at = deps.clock.now().toISOString();
+  const held = round.result.held;
+  await db.transaction().execute(async (trx) => {
+    if (!round.dryRun) {
+      if (round.graph) {
+        // The delta link moves only now that the whole round is applied (SPEC §5.1), and
+        // only if nobody changed the settings meanwhile: a new tenant requires a full run,
+        // which the settings change already asked for.
+        await trx
+          .updateTable('integrations')
+          .set({
+            ...(round.deltaLink ? { delta_link: round.deltaLink } : {}),
+            full_sync_required: 0,
+            credential_failures: 0,
+            attention_message: null,
+          })
+          .where('id', '=', integration.id)
+          .where('updated_at', '=', integration.updated_at)
+          .execute();
+      }
+      await trx
+        .updateTable('integrations')
+        .set({ reconciled_fingerprint: round.fingerprint })
+        .where('id', '=', integration.id)
+        .execute();
+      if (held === null) {
+        await closeHeldRuns(
+          trx,
+          integration.id,
+          runId,
+          `Superseded by run ${runId}: the deactivations held here were applied by it, or are no longer needed.`,
+          at,
+        );
+      }
+    }
+    if (held !== null) {
+      await appendRunNote(
+        trx,
+        runId,
+        `${held} users would be deactivated, more than the deletion threshold of ${integration.deletion_threshold}: deactivations are held until an administrator approves them.`,
+      );
+    }
+    await transitionRun(trx, runId, held !== null ? 'held' : 'succeeded', {
+      now: at,
+      heldDeletions: held ?? 0,
+    });
+  });
+  return getRun(db, runId);
+}

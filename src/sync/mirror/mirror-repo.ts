@@ -1,0 +1,308 @@
+import { sql } from 'kysely';
+import { chunks } from '../../db/chunks.ts';
+import type { Db, MirrorTodo } from '../../db/schema.ts';
+import { ENTRA_USER_SELECT, type EntraUser } from '../entra-user.ts';
+import type { RemovedReason } from '../map.ts';
+import { emailOf } from '../map.ts';
+import type { MirrorRow } from '../reconcile/desired.ts';
+
+/*
+ * The mirror (`entra_users`): the only module that writes it. The Graph side of a run brings
+ * it up to date; the reconcile reads it and records each row's outcome.
+ */
+
+/** One Entra entry of a Graph page, as the mirror stores it. */
+export type MirrorEntry =
+  | { kind: 'user'; user: EntraUser }
+  | { kind: 'removed'; id: string; reason: RemovedReason }
+  | { kind: 'invalid'; id: string; property: string };
+
+/**
+ * The stored JSON of a user: the selected properties in a fixed order, absent ones as null,
+ * so the same Entra values always give the same text and "changed" is a string comparison.
+ */
+export function mirrorData(u: EntraUser): string {
+  const out: Record<string, unknown> = {};
+  for (const key of ENTRA_USER_SELECT) out[key] = u[key] ?? null;
+  return JSON.stringify(out);
+}
+
+/**
+ * Upserts one page of entries and marks them seen by `runId`. A row whose values, removal or
+ * validity differ from what is stored becomes `todo = 1` (to reconcile) with `changed_at = now`;
+ * an identical entry (a replayed page, a full round over unchanged users) changes nothing else.
+ * A removal or a malformed entry keeps the last known values: a restore or a relink needs them.
+ */
+export async function upsertMirrorPage(
+  db: Db,
+  integrationId: string,
+  runId: string,
+  entries: readonly MirrorEntry[],
+  now: string,
+): Promise<void> {
+  // Graph may repeat a user within a page: the last entry wins (one row per statement).
+  const last = new Map<string, MirrorEntry>();
+  for (const e of entries) {
+    const id = e.kind === 'user' ? e.user.id : e.id;
+    last.delete(id);
+    last.set(id, e);
+  }
+  const rows = [...last.entries()].map(([id, e]) => ({
+    integration_id: integrationId,
+    external_id: id,
+    email: e.kind === 'user' ? emailOf(e.user) : null,
+    data: e.kind === 'user' ? mirrorData(e.user) : JSON.stringify({ id }),
+    removed: e.kind === 'removed' ? 1 : 0,
+    removed_reason: e.kind === 'removed' ? e.reason : null,
+    invalid_property: e.kind === 'invalid' ? e.property : null,
+    last_run_id: runId,
+    todo: 1 as MirrorTodo,
+    outcome: null,
+    changed_at: now,
+    updated_at: now,
+  }));
+  // Keeps the stored values when the entry carries none (a removal, a malformed entry).
+  const keeps = sql`(excluded.removed = 1 or excluded.invalid_property is not null)`;
+  const changed = sql`(
+    entra_users.removed <> excluded.removed
+    or coalesce(entra_users.removed_reason, '') <> coalesce(excluded.removed_reason, '')
+    or coalesce(entra_users.invalid_property, '') <> coalesce(excluded.invalid_property, '')
+    or (not ${keeps} and entra_users.data <> excluded.data)
+  )`;
+  for (const batch of chunks(rows, 500)) {
+    await db
+      .insertInto('entra_users')
+      .values(batch)
+      .onConflict((oc) =>
+        oc.columns(['integration_id', 'external_id']).doUpdateSet({
+          email: sql`case when ${keeps} then entra_users.email else excluded.email end`,
+          data: sql`case when ${keeps} then entra_users.data else excluded.data end`,
+          todo: sql`case when ${changed} then 1 else entra_users.todo end`,
+          changed_at: sql`case when ${changed} then excluded.changed_at else entra_users.changed_at end`,
+          removed: sql`excluded.removed`,
+          removed_reason: sql`excluded.removed_reason`,
+          invalid_property: sql`excluded.invalid_property`,
+          last_run_id: sql`excluded.last_run_id`,
+          updated_at: sql`excluded.updated_at`,
+        }),
+      )
+      .execute();
+  }
+}
+
+/**
+ * The end of a full enumeration: every row it did not see is gone from Entra (`not-seen`),
+ * to be reconciled. Returns how many rows that marked.
+ */
+export async function markUnseen(
+  db: Db,
+  integrationId: string,
+  runId: string,
+  now: string,
+): Promise<number> {
+  const res = await db
+    .updateTable('entra_users')
+    .set({ removed: 1, removed_reason: 'not-seen', todo: 1, changed_at: now, updated_at: now })
+    .where('integration_id', '=', integrationId)
+    .where('removed', '=', 0)
+    .where((eb) => eb.or([eb('last_run_id', 'is', null), eb('last_run_id', '<>', runId)]))
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** Forgets the "seen by" marks of an earlier attempt of a run that starts its round again. */
+export async function clearRunMarks(db: Db, integrationId: string, runId: string): Promise<void> {
+  await db
+    .updateTable('entra_users')
+    .set({ last_run_id: null })
+    .where('integration_id', '=', integrationId)
+    .where('last_run_id', '=', runId)
+    .execute();
+}
+
+/** A mirror row with the platform user linked to it, if any. */
+export interface CandidateRow extends MirrorRow {
+  email: string | null;
+}
+
+type RawRow = {
+  external_id: string;
+  email: string | null;
+  data: string;
+  removed: number;
+  removed_reason: string | null;
+  invalid_property: string | null;
+};
+
+function toCandidate(r: RawRow): CandidateRow {
+  const reason = r.removed_reason;
+  const removed: RemovedReason | null =
+    r.removed !== 1
+      ? null
+      : reason === 'removed-deleted' || reason === 'not-seen'
+        ? reason
+        : 'removed-changed';
+  return {
+    externalId: r.external_id,
+    email: r.email,
+    data: r.data,
+    removed,
+    invalidProperty: r.invalid_property,
+  };
+}
+
+/**
+ * One batch, in object id order, of the rows a reconcile looks at: every row (`all`), or the
+ * rows changed since the last reconcile and those retried every run. `linked` picks the rows a
+ * platform user is linked to (releases: updates and deactivations) or the others (claims:
+ * creations, links, relinks), so that releases are applied before claims (SPEC §5.13).
+ */
+export async function candidateBatch(
+  db: Db,
+  integrationId: string,
+  opts: { all: boolean; linked: boolean; after: string; limit: number },
+): Promise<CandidateRow[]> {
+  let q = db
+    .selectFrom('entra_users as e')
+    .select([
+      'e.external_id',
+      'e.email',
+      'e.data',
+      'e.removed',
+      'e.removed_reason',
+      'e.invalid_property',
+    ])
+    .where('e.integration_id', '=', integrationId)
+    .where('e.external_id', '>', opts.after)
+    .orderBy('e.external_id')
+    .limit(opts.limit);
+  if (!opts.all) q = q.where('e.todo', '<>', 0);
+  const linked = sql<boolean>`exists (select 1 from users u where u.source_integration_id = e.integration_id and u.source_external_id = e.external_id)`;
+  q = q.where(opts.linked ? linked : sql<boolean>`not ${linked}`);
+  return (await q.execute()).map(toCandidate);
+}
+
+/** What a reconcile decided for a row; `todo` 2 keeps it in every run until it settles. */
+export type RowOutcome =
+  | { outcome: 'ok' | 'skipped' | 'invalid' | 'gone' | 'deactivated'; todo: 0 }
+  | { outcome: 'conflict' | 'deactivate'; todo: 2 };
+
+/** Records the outcomes of a batch, grouped into a few statements. */
+export async function recordOutcomes(
+  db: Db,
+  integrationId: string,
+  outcomes: ReadonlyMap<string, RowOutcome>,
+): Promise<void> {
+  const groups = new Map<string, { o: RowOutcome; ids: string[] }>();
+  for (const [id, o] of outcomes) {
+    const key = `${o.outcome}:${o.todo}`;
+    const g = groups.get(key);
+    if (g) g.ids.push(id);
+    else groups.set(key, { o, ids: [id] });
+  }
+  for (const { o, ids } of groups.values()) {
+    for (const list of chunks(ids, 500)) {
+      await db
+        .updateTable('entra_users')
+        .set({ outcome: o.outcome, todo: o.todo })
+        .where('integration_id', '=', integrationId)
+        .where('external_id', 'in', list)
+        .execute();
+    }
+  }
+}
+
+/** How many deactivations are pending (decided by a reconcile, not yet applied). */
+export async function countPendingDeactivations(db: Db, integrationId: string): Promise<number> {
+  const row = await db
+    .selectFrom('entra_users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('integration_id', '=', integrationId)
+    .where('todo', '=', 2)
+    .where('outcome', '=', 'deactivate')
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** One batch of the rows whose deactivation is pending, in object id order. */
+export async function pendingDeactivationBatch(
+  db: Db,
+  integrationId: string,
+  after: string,
+  limit: number,
+): Promise<CandidateRow[]> {
+  const rows = await db
+    .selectFrom('entra_users')
+    .select(['external_id', 'email', 'data', 'removed', 'removed_reason', 'invalid_property'])
+    .where('integration_id', '=', integrationId)
+    .where('todo', '=', 2)
+    .where('outcome', '=', 'deactivate')
+    .where('external_id', '>', after)
+    .orderBy('external_id')
+    .limit(limit)
+    .execute();
+  return rows.map(toCandidate);
+}
+
+/**
+ * Asks the next reconcile to look at these rows again (a platform change that concerns one
+ * user: reactivated by an administrator, a manual membership changed).
+ */
+export async function markForReconcile(
+  db: Db,
+  integrationId: string,
+  externalIds: readonly string[],
+): Promise<void> {
+  for (const list of chunks(externalIds, 500)) {
+    await db
+      .updateTable('entra_users')
+      .set({ todo: 1 })
+      .where('integration_id', '=', integrationId)
+      .where('external_id', 'in', list)
+      .where('todo', '=', 0)
+      .execute();
+  }
+}
+
+/** A mirror row by object id, with when Entra last changed it. */
+export async function findMirrorRow(db: Db, integrationId: string, externalId: string) {
+  const r = await db
+    .selectFrom('entra_users')
+    .select([
+      'external_id',
+      'email',
+      'data',
+      'removed',
+      'removed_reason',
+      'invalid_property',
+      'changed_at',
+      'outcome',
+    ])
+    .where('integration_id', '=', integrationId)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  return r ? { ...toCandidate(r), changedAt: r.changed_at, outcome: r.outcome } : undefined;
+}
+
+/** Unlinked, present rows of the organisation's integrations holding this email (linking on create). */
+export async function findClaimableByEmail(db: Db, orgId: string, email: string) {
+  return db
+    .selectFrom('entra_users as e')
+    .innerJoin('integrations as i', 'i.id', 'e.integration_id')
+    .select(['e.integration_id', 'e.external_id'])
+    .where('i.org_id', '=', orgId)
+    .where('e.email', '=', email)
+    .where('e.removed', '=', 0)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('users as u')
+            .select('u.id')
+            .whereRef('u.source_integration_id', '=', 'e.integration_id')
+            .whereRef('u.source_external_id', '=', 'e.external_id'),
+        ),
+      ),
+    )
+    .orderBy('i.created_at')
+    .execute();
+}
