@@ -120,6 +120,28 @@ export function renderReport(rep: BenchReport): string {
     out.push('');
   }
 
+  const rec = results.filter((r) => r.scenario === 'reconcile');
+  if (rec.length) {
+    out.push('## Reconcile from the mirror after a platform change (no Graph request)', '');
+    out.push(
+      'A unit named like the department of 1% of the users is created after the full run; the ' +
+        '`settings` reconcile re-evaluates every mirrored user and places that 1%.',
+    );
+    out.push('');
+    out.push(
+      '| users | dialect | wall s | Graph requests | floor s (same size) | reconcile ÷ floor | run |',
+    );
+    out.push('| ---: | --- | ---: | ---: | ---: | ---: | --- |');
+    for (const r of rec) {
+      const fl = find(results, 'floor', 'none', r.users ?? 0);
+      const ratio = fl?.wallMs && r.wallMs ? r.wallMs / fl.wallMs : undefined;
+      out.push(
+        `| ${(r.users ?? 0).toLocaleString('en')} | ${r.dialect} | ${s(r.wallMs)} | ${r.graphRequests ?? '–'} | ${s(fl?.wallMs)} | ${f2(ratio)} | ${r.status ?? ''} |`,
+      );
+    }
+    out.push('');
+  }
+
   const lst = results.filter((r) => r.scenario === 'listing');
   if (lst.length) {
     out.push('## Listing (GET /api/v1/users over HTTP, median of 7 after one cold call)', '');

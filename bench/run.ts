@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --huge] [-- --only=full,latency,incremental,listing] [-- --quick]
+ * `npm run bench [-- --huge] [-- --only=full,latency,incremental,reconcile,listing] [-- --quick]
  *  [-- --sizes=30000] [-- --profile]`
  *
  * Runs the scenarios of issue 7 against the real product and the emulator, each in a fresh
@@ -111,6 +111,19 @@ if (wants('latency')) {
 if (wants('incremental')) {
   for (const d of ['sqlite', 'postgres'])
     await scenario(['incremental', d, String(INCREMENTAL_USERS)]);
+}
+if (wants('reconcile')) {
+  // The Graph floor for the same size, measured in this run, is the yardstick (issue 10).
+  const n = INCREMENTAL_USERS;
+  if (!results.some((r) => r.scenario === 'floor' && r.users === n && !r.latencyMs)) {
+    const emulator = await startEmulator({ users: n, seed: 1 });
+    try {
+      await scenario(['floor', String(n), '0'], emulator);
+    } finally {
+      await emulator.close();
+    }
+  }
+  for (const d of ['sqlite', 'postgres']) await scenario(['reconcile', d, String(n)]);
 }
 if (wants('listing')) {
   for (const d of ['sqlite', 'postgres']) await scenario(['listing', d, String(LISTING_USERS)]);

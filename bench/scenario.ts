@@ -4,6 +4,7 @@
  *   tsx bench/scenario.ts floor <users> <latencyMs>
  *   tsx bench/scenario.ts incremental <sqlite|postgres> <users>
  *   tsx bench/scenario.ts listing <sqlite|postgres> <users>
+ *   tsx bench/scenario.ts reconcile <sqlite|postgres> <users>
  * Prints one `BENCH_RESULT {json}` line per result (see protocol.ts).
  */
 import type { DialectKind } from '../src/db/connect.ts';
@@ -12,6 +13,7 @@ import { floor } from './scenarios/floor.ts';
 import { fullRun } from './scenarios/full.ts';
 import { incremental } from './scenarios/incremental.ts';
 import { listing } from './scenarios/listing.ts';
+import { reconcileAfterPlatformChange } from './scenarios/reconcile.ts';
 
 function dialectArg(v: string | undefined): DialectKind {
   if (v === 'sqlite' || v === 'postgres') return v;
@@ -34,6 +36,9 @@ switch (name) {
     break;
   case 'incremental':
     for (const r of await incremental(dialectArg(a), countArg(b))) report(r);
+    break;
+  case 'reconcile':
+    report(await reconcileAfterPlatformChange(dialectArg(a), countArg(b)));
     break;
   case 'listing':
     report(await listing(dialectArg(a), countArg(b)));

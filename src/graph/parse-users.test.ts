@@ -56,15 +56,19 @@ describe('parseUser', () => {
 });
 
 describe('pages', () => {
-  it('drops and counts malformed users, keeping the rest', () => {
+  it('lists malformed users apart, with their id and the property at fault, keeping the rest', () => {
     const env = parseEnvelope({
-      value: [full, { givenName: 'no id' }, 42, { id: 'c3' }],
+      value: [full, { givenName: 'no id' }, 42, { id: 'c3' }, { id: 'd4', surname: 7 }],
       '@odata.nextLink': 'https://g/next',
     });
     expect(env).not.toBeNull();
     const page = toUsersPage(env!);
     expect(page.users.map((u) => u.id)).toEqual(['a1', 'c3']);
-    expect(page.invalid).toBe(2);
+    expect(page.invalid).toEqual([
+      { id: null, property: 'id' },
+      { id: null, property: '(entry)' },
+      { id: 'd4', property: 'surname' },
+    ]);
     expect(page.nextLink).toBe('https://g/next');
   });
 
@@ -84,7 +88,7 @@ describe('pages', () => {
       { id: 'r1', reason: 'changed' },
       { id: 'r2', reason: 'deleted' },
     ]);
-    expect(page.invalid).toBe(1);
+    expect(page.invalid).toEqual([{ id: 'r3', property: '@removed' }]);
     expect(page.nextLink).toBeNull();
     expect(page.deltaLink).toBe('https://g/delta?$deltatoken=abc');
   });

@@ -27,8 +27,6 @@ describe('requiresFullSync', () => {
     ['tenantId', { tenantId: 'fabrikam.onmicrosoft.com' }],
     ['applicationId', { applicationId: '99999999-2222-3333-4444-555555555555' }],
     ['cloud', { cloud: 'usgov' as const }],
-    ['unitField', { unitField: 'city' as const }],
-    ['userTypeField', { userTypeField: 'city' as const }],
   ])('is true when %s changes', (_name, change) => {
     expect(requiresFullSync(base, { ...base, ...change })).toBe(true);
   });
@@ -36,6 +34,11 @@ describe('requiresFullSync', () => {
   it('is true when a disabled integration is enabled, not when it is disabled', () => {
     expect(requiresFullSync({ ...base, enabled: false }, base)).toBe(true);
     expect(requiresFullSync(base, { ...base, enabled: false })).toBe(false);
+  });
+
+  it('is false for the mapping fields: the mirror holds every field, a reconcile re-applies them', () => {
+    expect(requiresFullSync(base, { ...base, unitField: 'city' })).toBe(false);
+    expect(requiresFullSync(base, { ...base, userTypeField: 'city' })).toBe(false);
   });
 
   it('is false for settings that do not change what Entra says', () => {

@@ -117,9 +117,11 @@ export function planPage(
   const linked = new Map(state.linked);
   const byEmail = new Map(state.byEmail);
   const movable = feasibleEmailMoves(desired, state);
+  // A deactivated user whose own Entra user is on this page is that user's, not a relink's.
+  const onPage = new Set(desired.map((d) => d.externalId));
   const plans: UserPlan[] = [];
   for (const d of desired) {
-    const p = planUser(d, linked, byEmail, integrationId, movable);
+    const p = planUser(d, linked, byEmail, integrationId, movable, onPage);
     plans.push(p);
     // Record what this plan claims so later entries of the page see it.
     if (p.kind === 'create') {
@@ -181,7 +183,10 @@ function claim(
  * feasible; cycles (swaps) are feasible. apply.ts parks moving emails first, so the unique
  * index never sees two users with one email.
  */
-function feasibleEmailMoves(desired: readonly DesiredUser[], state: PageState): Set<string> {
+function feasibleEmailMoves(
+  desired: readonly DesiredUser[],
+  state: PageState,
+): Map<string, string> {
   const moves = new Map<string, string>(); // user id → target email
   const targets = new Set<string>();
   for (const d of desired) {
@@ -202,7 +207,7 @@ function feasibleEmailMoves(desired: readonly DesiredUser[], state: PageState): 
       }
     }
   }
-  return new Set(moves.values());
+  return moves;
 }
 
 function planUser(
@@ -210,7 +215,8 @@ function planUser(
   linked: Map<string, CurrentUser>,
   byEmail: Map<string, CurrentUser>,
   integrationId: string,
-  movable: ReadonlySet<string>,
+  movable: ReadonlyMap<string, string>,
+  onPage: ReadonlySet<string>,
 ): UserPlan {
   const own = linked.get(d.externalId);
   if (d.exclusion) {
@@ -260,7 +266,11 @@ function planUser(
       true,
     );
   }
-  if (match.status === 'deactivated' && isSourceDeactivation(match.deactivationReason)) {
+  if (
+    match.status === 'deactivated' &&
+    isSourceDeactivation(match.deactivationReason) &&
+    !(match.sourceExternalId !== null && onPage.has(match.sourceExternalId))
+  ) {
     // SPEC §4.4: re-created in Entra (new object id) with the email of a user this
     // integration deactivated → relink and reactivate rather than duplicate.
     return planExisting(d, match, 'relink', byEmail, movable);
@@ -277,7 +287,7 @@ function planExisting(
   user: CurrentUser,
   link: 'link' | 'relink' | null,
   byEmail: Map<string, CurrentUser>,
-  movable: ReadonlySet<string>,
+  movable: ReadonlyMap<string, string>,
 ): UserPlan {
   const fields: FieldChange[] = [];
   const warnings: string[] = [];
@@ -294,7 +304,10 @@ function planExisting(
   keep('lastName', 'surname', d.lastName);
   if (d.email !== null && d.email !== user.email) {
     const owner = byEmail.get(d.email);
-    if (owner && owner.id !== user.id && !(link === null && movable.has(d.email))) {
+    // A linked user of this batch that moves away from the email is no obstacle (hand-over, swap).
+    const handedOver =
+      link === null && movable.get(user.id) === d.email && !!owner && movable.has(owner.id);
+    if (owner && owner.id !== user.id && !handedOver) {
       warnings.push(`email ${d.email} is used by another platform user: kept ${user.email}`);
       retry = true;
     } else {

@@ -77,6 +77,17 @@ export async function createTestDatabase(dialect: DialectKind): Promise<TestData
       await handle.close().catch(() => undefined);
       const c = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
       await c.connect();
+      // pg's Pool.end() resolves once its clients are *told* to end, not once they have: a
+      // forced drop right away terminates them mid-goodbye, and the FATAL 57P01 they then
+      // receive is an uncaught error in the test process. Wait (briefly) for them to go.
+      for (let i = 0; i < 50; i++) {
+        const r = await c.query<{ n: string }>(
+          'select count(*) as n from pg_stat_activity where datname = $1',
+          [name],
+        );
+        if (Number(r.rows[0]?.n ?? 0) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     },

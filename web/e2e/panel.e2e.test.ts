@@ -325,6 +325,9 @@ describe.skipIf(!chromiumAvailable())('admin panel in a browser', () => {
 
     await page.goto(`${base}/users/${userId}`);
     await expect(managed.locator('strong').textContent()).resolves.toBe('Retail');
+    // The explanation (SPEC §5.15) shows the Entra value the unit came from.
+    const why = page.getByTestId('sync-explanation');
+    await expect(why.textContent()).resolves.toMatch(/department.*"?Retail"?.*matched/s);
     await expect(manual.locator('strong').textContent()).resolves.toBe('Sales');
     await expect(manual.getByLabel('Manager', { exact: true }).isChecked()).resolves.toBe(true);
     const after = await apiUser(userId);

@@ -151,6 +151,24 @@ export interface User {
   assigned: boolean;
   source: { integrationId: string; externalId: string } | null;
   memberships: Membership[];
+  /** Only on GET /users/:id: why the sync placed the user (SPEC §5.15). */
+  sync?: SyncExplanation | null;
+}
+
+/** Mirrors the server's syncExplanationView (src/http/schemas.ts). */
+export interface SyncExplanation {
+  integrationId: string;
+  entra: Record<string, string | boolean | null>;
+  entraChangedAt: string | null;
+  excluded: string | null;
+  unit: {
+    field: string;
+    value: string | null;
+    outcome: 'matched' | 'no-unit' | 'ambiguous' | 'several-units' | 'empty';
+    unitId: string | null;
+    reason: string | null;
+  };
+  userTypes: { field: string; value: string | null; matched: string[]; unmatched: string[] };
 }
 
 export interface Unit {

@@ -3,6 +3,7 @@ import { messageOf } from '../api.ts';
 import { Alert, LoadState } from '../components/alert.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { MembershipsEditor } from '../components/memberships-editor.tsx';
+import { SyncExplanationPanel } from '../components/sync-explanation.tsx';
 import { UserDetailsForm } from '../components/user-details-form.tsx';
 import { UserStatus } from '../components/user-status.tsx';
 import {
@@ -84,6 +85,8 @@ export function UserPage({ id }: { id: string }): ReactNode {
       ) : (
         <p className="small muted">Created in the platform; not linked to an Entra user.</p>
       )}
+
+      {data.sync ? <SyncExplanationPanel sync={data.sync} /> : null}
 
       <UserDetailsForm
         key={`${data.firstName}|${data.lastName}|${data.email}`}
