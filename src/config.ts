@@ -18,6 +18,8 @@ export interface Config {
   /** Graph base URL override for every integration. */
   graphEndpoint: string | undefined;
   deactivatedRetentionDays: number;
+  /** Days audit log entries are kept (issue 15). */
+  auditRetentionDays: number;
   /** A running run whose worker sent no heartbeat for this long is taken over by another. */
   runStaleSeconds: number;
   /** Runs one `worker` (or a queue-mode `serve`) executes at the same time. */
@@ -56,6 +58,7 @@ const envSchema = z.object({
   AZURE_AUTHORITY_HOST: urlish.optional(),
   GRAPH_ENDPOINT: urlish.optional(),
   DEACTIVATED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   RUN_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -89,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     azureAuthorityHost: stripSlash(e.AZURE_AUTHORITY_HOST),
     graphEndpoint: stripSlash(e.GRAPH_ENDPOINT),
     deactivatedRetentionDays: e.DEACTIVATED_RETENTION_DAYS,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     runStaleSeconds: e.RUN_HEARTBEAT_TIMEOUT_SECONDS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     logLevel: e.LOG_LEVEL,

@@ -49,3 +49,18 @@ export async function resolveSession(
 export async function deleteSession(db: Db, token: string): Promise<void> {
   await db.deleteFrom('sessions').where('token_hash', '=', tokenHash(token)).execute();
 }
+
+/**
+ * Ends every session of an administrator except the one with `keepToken` (the caller's
+ * own, after a password change). Returns how many were ended.
+ */
+export async function endOtherSessions(
+  db: Db,
+  adminId: string,
+  keepToken: string | undefined,
+): Promise<number> {
+  let q = db.deleteFrom('sessions').where('admin_id', '=', adminId);
+  if (keepToken !== undefined) q = q.where('token_hash', '<>', tokenHash(keepToken));
+  const result = await q.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -3,6 +3,7 @@ import type { DatabaseHandle, DialectKind } from './connect.ts';
 import { initial } from './migrations/001-initial.ts';
 import { scheduleBackoff } from './migrations/002-schedule-backoff.ts';
 import { mirrorReconcile } from './migrations/005-mirror-reconcile.ts';
+import { apiTokensAudit } from './migrations/010-api-tokens-audit.ts';
 
 /** Migrations in order. Append only: never edit one that has shipped. */
 function migrations(dialect: DialectKind): Record<string, Migration> {
@@ -10,6 +11,7 @@ function migrations(dialect: DialectKind): Record<string, Migration> {
     '001-initial': initial(dialect),
     '002-schedule-backoff': scheduleBackoff(),
     '005-mirror-reconcile': mirrorReconcile(),
+    '010-api-tokens-audit': apiTokensAudit(),
   };
 }
 

@@ -20,6 +20,8 @@ export interface Database {
   entra_users: EntraUsersTable;
   sync_runs: SyncRunsTable;
   run_changes: RunChangesTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
 }
 
 /** The database handle or an open transaction: repository functions accept either. */
@@ -226,4 +228,49 @@ export interface RunChangesTable {
   /** JSON: {before, after} or {reason}. */
   details: string;
   created_at: ColumnType<Iso, Iso, never>;
+}
+
+
+export type ApiTokenScope = 'read' | 'read-write';
+
+/** API tokens for automation (issue 15): only the SHA-256 of the value is stored. */
+export interface ApiTokensTable {
+  id: string;
+  org_id: string;
+  name: string;
+  token_hash: string;
+  scope: ApiTokenScope;
+  /** The administrator who created it; null once that administrator is removed. */
+  created_by: string | null;
+  created_at: Iso;
+  expires_at: Iso;
+  last_used_at: Iso | null;
+  last_used_ip: string | null;
+  revoked_at: Iso | null;
+}
+
+export type AuditActorType = 'admin' | 'token' | 'anonymous';
+
+/** One change made by an administrator or a token, or a sign-in (issue 15). Never a secret. */
+export interface AuditLogTable {
+  /** UUIDv7: ordering by id is ordering by time. */
+  id: string;
+  /** Null only for failed sign-ins with an unknown email. */
+  org_id: string | null;
+  occurred_at: Iso;
+  actor_type: AuditActorType;
+  actor_id: string | null;
+  /** Administrator email, token name, or the email tried by an anonymous sign-in. */
+  actor_label: string;
+  ip: string | null;
+  /** e.g. `integration.updated`, `sync.started`, `auth.login-failed`. */
+  action: string;
+  method: string;
+  /** The route pattern, e.g. `/api/v1/users/:id` (ids are in `target`). */
+  path: string;
+  status: number;
+  /** JSON of the route's path parameters and created id, e.g. `{"id":"…"}`. */
+  target: string | null;
+  /** JSON: field names sent (never values, except booleans), and route-specific facts. */
+  details: string;
 }

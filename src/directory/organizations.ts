@@ -46,3 +46,16 @@ export async function ensureOrganization(
   if (existing) return { organization: existing, created: false };
   return { organization: await createOrganization(db, name, now), created: true };
 }
+
+/**
+ * Locks the organisation's row until the transaction ends (a no-op update takes a row lock
+ * on PostgreSQL; SQLite serialises writers anyway). Used where a check and a change must not
+ * interleave with another request's, e.g. never removing the last administrator.
+ */
+export async function lockOrganization(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('organizations')
+    .set((eb) => ({ name: eb.ref('name') }))
+    .where('id', '=', id)
+    .execute();
+}

@@ -11,13 +11,19 @@ import {
 import type { AppContext } from '../context.ts';
 import type { DirectoryHooks } from '../directory/hooks.ts';
 import type { JobsHealth } from '../jobs/health.ts';
+import { auditHook } from './audit-hook.ts';
 import { authenticate } from './auth-hook.ts';
 import { toErrorReply } from './error-reply.ts';
+import { OPENAPI_SERVERS, OPENAPI_TAGS } from './openapi-document.ts';
+import { applyOpenApiDefaults } from './openapi-defaults.ts';
 import { registerPanel } from './panel.ts';
 import { trackRoutes } from './route-catalog.ts';
+import { registerAdminRoutes } from './routes/admins.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerIntegrationRoutes } from './routes/integrations.ts';
+import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerUnitRoutes } from './routes/units.ts';
 import { registerUserTypeRoutes } from './routes/user-types.ts';
 import { registerUserRoutes } from './routes/users.ts';
@@ -52,6 +58,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   }).withTypeProvider<ZodTypeProvider>();
 
   trackRoutes(app);
+  applyOpenApiDefaults(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -92,6 +99,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
         description: 'Platform directory and Microsoft Entra ID synchronisation API',
         version: '1',
       },
+      servers: OPENAPI_SERVERS,
+      tags: OPENAPI_TAGS,
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
@@ -111,11 +120,15 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     async (scope) => {
       const api = scope.withTypeProvider<ZodTypeProvider>();
       api.addHook('onRequest', authenticate(ctx));
+      api.addHook('onSend', auditHook(ctx));
       registerAuthRoutes(api, ctx);
       registerUnitRoutes(api, ctx, options.hooks);
       registerUserTypeRoutes(api, ctx, options.hooks);
       registerUserRoutes(api, ctx, options.hooks);
       registerIntegrationRoutes(api, ctx, options.hooks);
+      registerTokenRoutes(api, ctx);
+      registerAdminRoutes(api, ctx);
+      registerAuditRoutes(api, ctx);
       for (const register of options.extraRoutes ?? []) register(api, ctx);
     },
     { prefix: API_PREFIX },

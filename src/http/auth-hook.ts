@@ -1,8 +1,10 @@
 import type {} from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
+import { isApiTokenValue } from '../auth/api-tokens.ts';
 import { resolveSession } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { UnauthorizedError } from '../errors.ts';
+import { authenticateApiToken } from './api-token-auth.ts';
 
 /** Name of the panel's session cookie (httpOnly, SameSite=Lax). */
 export const SESSION_COOKIE = 'aus_session';
@@ -34,6 +36,15 @@ export function authenticate(ctx: AppContext) {
     if (request.routeOptions.config.public === true) return;
     const token = tokenOf(request);
     if (!token || token.length > 200) throw new UnauthorizedError();
+    // API tokens (issue 15) carry a prefix; an unknown one falls through to the session
+    // lookup, since a random session token may start with the same four characters.
+    if (isApiTokenValue(token)) {
+      const tokenPrincipal = await authenticateApiToken(ctx, request, token);
+      if (tokenPrincipal) {
+        request.principal = tokenPrincipal;
+        return;
+      }
+    }
     const principal = await resolveSession(ctx.db, token, ctx.clock.now());
     if (!principal) throw new UnauthorizedError();
     request.principal = principal;

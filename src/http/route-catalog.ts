@@ -7,6 +7,8 @@ export interface RouteEntry {
   url: string;
   /** True for routes that need no signed-in administrator (`config.public`). */
   public: boolean;
+  /** True for routes API tokens may not call (`config.sessionOnly`, issue 15). */
+  sessionOnly: boolean;
 }
 
 const catalogs = new WeakMap<object, RouteEntry[]>();
@@ -20,9 +22,14 @@ export function trackRoutes(app: FastifyInstance): void {
   catalogs.set(app, entries);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const config = route.config as { public?: unknown } | undefined;
+    const config = route.config as { public?: unknown; sessionOnly?: unknown } | undefined;
     for (const method of methods) {
-      entries.push({ method: String(method), url: route.url, public: config?.public === true });
+      entries.push({
+        method: String(method),
+        url: route.url,
+        public: config?.public === true,
+        sessionOnly: config?.sessionOnly === true,
+      });
     }
   });
 }

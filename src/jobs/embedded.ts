@@ -52,7 +52,12 @@ export async function startEmbeddedJobs(
       dispatcher: runner,
       staleAfterMs: ctx.config.runStaleSeconds * 1000,
     },
-    { housekeeping: true, recover: true, ...(options.tickMs ? { tickMs: options.tickMs } : {}) },
+    {
+      housekeeping: true,
+      recover: true,
+      auditRetentionDays: ctx.config.auditRetentionDays,
+      ...(options.tickMs ? { tickMs: options.tickMs } : {}),
+    },
   );
   if (!options.manualTicks) scheduler.start();
   return {

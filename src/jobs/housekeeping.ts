@@ -1,5 +1,6 @@
 import type { Db } from '../db/schema.ts';
 import { addDays } from '../clock.ts';
+import { deleteAuditBefore } from '../audit/audit-log.ts';
 import { purgeDeactivatedUsers } from '../directory/purge.ts';
 import { deleteOldRuns } from '../sync/runs-repo.ts';
 
@@ -9,14 +10,25 @@ export const RUN_HISTORY_DAYS = 90;
 export interface HousekeepingResult {
   purgedUsers: number;
   deletedRuns: number;
+  deletedAuditEntries: number;
 }
 
+/** Audit entries are kept this long unless AUDIT_RETENTION_DAYS says otherwise. */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
+
 /**
- * The daily job: permanently deletes users whose retention ended and runs older than 90
- * days. Both are idempotent, so running it twice (two processes, a restart) is harmless.
+ * The daily job: permanently deletes users whose retention ended, runs older than 90 days
+ * and audit entries older than `auditRetentionDays`. All idempotent, so running it twice
+ * (two processes, a restart) is harmless.
  */
-export async function runHousekeeping(db: Db, now: Date): Promise<HousekeepingResult> {
+export async function runHousekeeping(
+  db: Db,
+  now: Date,
+  options: { auditRetentionDays?: number } = {},
+): Promise<HousekeepingResult> {
   const purgedUsers = await purgeDeactivatedUsers(db, now);
   const deletedRuns = await deleteOldRuns(db, addDays(now, -RUN_HISTORY_DAYS).toISOString());
-  return { purgedUsers, deletedRuns };
+  const auditDays = options.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS;
+  const deletedAuditEntries = await deleteAuditBefore(db, addDays(now, -auditDays).toISOString());
+  return { purgedUsers, deletedRuns, deletedAuditEntries };
 }

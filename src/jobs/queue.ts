@@ -127,7 +127,9 @@ export async function startQueueJobs(
       );
     }
     await boss.work(HOUSEKEEPING_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
-      const result = await runHousekeeping(ctx.db, ctx.clock.now());
+      const result = await runHousekeeping(ctx.db, ctx.clock.now(), {
+        auditRetentionDays: ctx.config.auditRetentionDays,
+      });
       log.info(result, 'daily housekeeping done');
     });
   }

@@ -46,6 +46,8 @@ export interface SchedulerOptions {
   housekeeping?: boolean;
   /** Re-dispatch runs left queued or abandoned by a dead worker (default true). */
   recover?: boolean;
+  /** Days the housekeeping keeps audit entries (default 365). */
+  auditRetentionDays?: number;
 }
 
 /** What one tick did (tests and logs read it). */
@@ -162,7 +164,13 @@ export function createScheduler(deps: SchedulerDeps, options: SchedulerOptions =
     const now = clock.now();
     if (lastHousekeeping !== undefined && now.getTime() - lastHousekeeping < DAY_MS) return;
     lastHousekeeping = now.getTime();
-    report.housekeeping = await runHousekeeping(db, now);
+    report.housekeeping = await runHousekeeping(
+      db,
+      now,
+      options.auditRetentionDays !== undefined
+        ? { auditRetentionDays: options.auditRetentionDays }
+        : {},
+    );
     log.info(report.housekeeping, 'daily housekeeping done');
   }
 

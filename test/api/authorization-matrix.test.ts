@@ -54,6 +54,11 @@ function sample(schema: JsonSchema | undefined): unknown {
   }
 }
 
+/** True for methods that change state (what a `read` API token may never call). */
+function changesState(method: string): boolean {
+  return !['GET', 'HEAD', 'OPTIONS'].includes(method);
+}
+
 /**
  * Walks EVERY /api/v1 route Fastify registered (so routes added later are covered without
  * touching this file): anonymous and forged-token calls must answer 401, and an
@@ -66,6 +71,8 @@ describeEachDialect('API authorisation matrix', (dialect) => {
   let openapi: OpenApi;
   let tokenA: string;
   let tokenB: string;
+  let readToken: string;
+  let readWriteToken: string;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -119,6 +126,28 @@ describeEachDialect('API authorisation matrix', (dialect) => {
       payload: { userTypeIds: [ids.userType] },
     });
     expect(put.statusCode).toBe(200);
+    const createToken = async (scope: 'read' | 'read-write') => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: t.auth(tokenA),
+        payload: { name: `matrix ${scope}`, scope, expiresInDays: 1 },
+      });
+      if (res.statusCode !== 201) throw new Error(`token: ${res.statusCode} ${res.body}`);
+      return res.json() as { id: string; token: string };
+    };
+    const read = await createToken('read');
+    readToken = read.token;
+    ids.token = read.id;
+    readWriteToken = (await createToken('read-write')).token;
+    const admin = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admins',
+      headers: t.auth(tokenA),
+      payload: { email: 'second-admin@test.example' },
+    });
+    expect(admin.statusCode).toBe(201);
+    ids.admin = (admin.json() as { id: string }).id;
     const now = new Date().toISOString();
     ids.integration = randomUUID();
     await t.db
@@ -199,6 +228,8 @@ describeEachDialect('API authorisation matrix', (dialect) => {
       users: ids.user,
       integrations: ids.integration,
       runs: ids.run,
+      tokens: ids.token,
+      admins: ids.admin,
     };
     const value = param === 'id' ? byResource[resource ?? ''] : byParam[param];
     if (!value)
@@ -266,6 +297,52 @@ describeEachDialect('API authorisation matrix', (dialect) => {
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it('refuses a read-scope API token (403) on every state-changing route', async () => {
+    const changing = routes.filter((r) => !r.public && changesState(r.method));
+    expect(changing.length).toBeGreaterThan(15);
+    const failures: string[] = [];
+    for (const route of changing) {
+      const res = await t.app.inject({ ...requestFor(route), headers: t.auth(readToken) });
+      if (
+        res.statusCode !== 403 ||
+        (res.json() as { error: { code: string } }).error.code !== 'forbidden'
+      ) {
+        failures.push(`${route.method} ${route.url} → ${res.statusCode}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    console.info(`read token refused on ${changing.length} state-changing routes`);
+  });
+
+  it('refuses every API token (403) on the routes that manage administrators, tokens and sessions', async () => {
+    const sessionOnly = routes.filter((r) => r.sessionOnly);
+    for (const expected of [
+      'GET /api/v1/tokens',
+      'POST /api/v1/admins',
+      'PUT /api/v1/auth/password',
+    ]) {
+      expect(sessionOnly.map((r) => `${r.method} ${r.url}`)).toContain(expected);
+    }
+    const failures: string[] = [];
+    for (const route of sessionOnly) {
+      for (const token of [readToken, readWriteToken]) {
+        const res = await t.app.inject({ ...requestFor(route), headers: t.auth(token) });
+        if (res.statusCode !== 403)
+          failures.push(`${route.method} ${route.url} → ${res.statusCode}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("lets a read-scope API token read its own organisation's lists", async () => {
+    for (const route of routes.filter(
+      (r) => r.method === 'GET' && !r.url.includes(':') && !r.public && !r.sessionOnly,
+    )) {
+      const res = await t.app.inject({ method: 'GET', url: route.url, headers: t.auth(readToken) });
+      expect(res.statusCode, route.url).toBe(200);
+    }
   });
 
   it("never lists another organisation's objects", async () => {

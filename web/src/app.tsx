@@ -4,11 +4,14 @@ import { Alert } from './components/alert.tsx';
 import { Layout } from './components/layout.tsx';
 import { logout, me } from './endpoints.ts';
 import { matchRoute, paths, type Route } from './lib/routes.ts';
+import { AdminsPage } from './pages/admins-page.tsx';
+import { AuditPage } from './pages/audit-page.tsx';
 import { IntegrationPage } from './pages/integration-page.tsx';
 import { IntegrationsPage } from './pages/integrations-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { RunPage } from './pages/run-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
+import { TokensPage } from './pages/tokens-page.tsx';
 import { UnitsPage } from './pages/units-page.tsx';
 import { UserPage } from './pages/user-page.tsx';
 import { UserTypesPage } from './pages/user-types-page.tsx';
@@ -115,6 +118,12 @@ function Screen({ route }: { route: Route }): ReactNode {
       return <UnitsPage />;
     case 'user-types':
       return <UserTypesPage />;
+    case 'tokens':
+      return <TokensPage />;
+    case 'admins':
+      return <AdminsPage />;
+    case 'audit':
+      return <AuditPage />;
     default:
       return <NotFoundPage />;
   }

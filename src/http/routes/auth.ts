@@ -8,7 +8,7 @@ import { getOrganization } from '../../directory/organizations.ts';
 import { AppError, NotFoundError } from '../../errors.ts';
 import { SESSION_COOKIE, tokenOf } from '../auth-hook.ts';
 import { emailSchema } from '../schemas.ts';
-import { principalOf, type ApiApp } from '../types.ts';
+import { adminOf, type ApiApp } from '../types.ts';
 
 const tags = ['auth'];
 
@@ -65,7 +65,7 @@ export function registerAuthRoutes(app: ApiApp, ctx: AppContext): void {
 
   app.post(
     '/auth/logout',
-    { schema: { tags, summary: 'End the current session' } },
+    { config: { sessionOnly: true }, schema: { tags, summary: 'End the current session' } },
     async (request, reply) => {
       const token = tokenOf(request);
       if (token) await deleteSession(ctx.db, token);
@@ -77,6 +77,7 @@ export function registerAuthRoutes(app: ApiApp, ctx: AppContext): void {
   app.get(
     '/auth/me',
     {
+      config: { sessionOnly: true },
       schema: {
         tags,
         summary: 'The signed-in administrator and organisation',
@@ -89,7 +90,7 @@ export function registerAuthRoutes(app: ApiApp, ctx: AppContext): void {
       },
     },
     async (request) => {
-      const principal = principalOf(request);
+      const principal = adminOf(request);
       const org = await getOrganization(ctx.db, principal.orgId);
       if (!org) throw new NotFoundError('Organisation');
       return { email: principal.email, organization: { id: org.id, name: org.name } };

@@ -25,6 +25,9 @@ const NAV: { label: string; to: string; testId: string; sections: Route['name'][
     testId: 'nav-user-types',
     sections: ['user-types'],
   },
+  { label: 'API tokens', to: paths.tokens(), testId: 'nav-tokens', sections: ['tokens'] },
+  { label: 'Administrators', to: paths.admins(), testId: 'nav-admins', sections: ['admins'] },
+  { label: 'Audit log', to: paths.audit(), testId: 'nav-audit', sections: ['audit'] },
 ];
 
 const TITLES: Record<Route['name'], string> = {
@@ -37,6 +40,9 @@ const TITLES: Record<Route['name'], string> = {
   user: 'User',
   units: 'Units',
   'user-types': 'User types',
+  tokens: 'API tokens',
+  admins: 'Administrators',
+  audit: 'Audit log',
   'not-found': 'Not found',
 };
 

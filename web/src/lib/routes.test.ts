@@ -13,6 +13,10 @@ describe('matchRoute', () => {
     expect(matchRoute('/users/u1/')).toEqual({ name: 'user', id: 'u1' });
     expect(matchRoute('/units')).toEqual({ name: 'units' });
     expect(matchRoute('/user-types')).toEqual({ name: 'user-types' });
+    expect(matchRoute('/tokens')).toEqual({ name: 'tokens' });
+    expect(matchRoute('/admins')).toEqual({ name: 'admins' });
+    expect(matchRoute('/audit')).toEqual({ name: 'audit' });
+    expect(matchRoute('/audit/x')).toEqual({ name: 'not-found' });
   });
 
   it('rejects unknown and over-long paths', () => {

@@ -12,6 +12,9 @@ export type Route =
   | { name: 'user'; id: string }
   | { name: 'units' }
   | { name: 'user-types' }
+  | { name: 'tokens' }
+  | { name: 'admins' }
+  | { name: 'audit' }
   | { name: 'not-found' };
 
 /** Maps a pathname (no query) to the screen to show. `/` opens the integrations list. */
@@ -37,6 +40,10 @@ export function matchRoute(pathname: string): Route {
       return second === undefined ? { name: 'units' } : { name: 'not-found' };
     case 'user-types':
       return second === undefined ? { name: 'user-types' } : { name: 'not-found' };
+    case 'tokens':
+    case 'admins':
+    case 'audit':
+      return second === undefined ? { name: first } : { name: 'not-found' };
     default:
       return { name: 'not-found' };
   }
@@ -61,4 +68,7 @@ export const paths = {
   user: (id: string): string => `/users/${encodeURIComponent(id)}`,
   units: (): string => '/units',
   userTypes: (): string => '/user-types',
+  tokens: (): string => '/tokens',
+  admins: (): string => '/admins',
+  audit: (): string => '/audit',
 };
