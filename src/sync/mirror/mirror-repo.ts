@@ -120,9 +120,12 @@ export async function clearRunMarks(db: Db, integrationId: string, runId: string
     .execute();
 }
 
-/** A mirror row with the platform user linked to it, if any. */
+/** A mirror row as a reconcile reads it, with what the last reconcile decided for it. */
 export interface CandidateRow extends MirrorRow {
   email: string | null;
+  /** The last outcome and todo state, so an unchanged outcome is not written again. */
+  outcome?: string | null;
+  todo?: number;
 }
 
 type RawRow = {
@@ -132,6 +135,8 @@ type RawRow = {
   removed: number;
   removed_reason: string | null;
   invalid_property: string | null;
+  outcome?: string | null;
+  todo?: number;
 };
 
 function toCandidate(r: RawRow): CandidateRow {
@@ -148,6 +153,8 @@ function toCandidate(r: RawRow): CandidateRow {
     data: r.data,
     removed,
     invalidProperty: r.invalid_property,
+    ...(r.outcome !== undefined ? { outcome: r.outcome } : {}),
+    ...(r.todo !== undefined ? { todo: r.todo } : {}),
   };
 }
 
@@ -171,6 +178,8 @@ export async function candidateBatch(
       'e.removed',
       'e.removed_reason',
       'e.invalid_property',
+      'e.outcome',
+      'e.todo',
     ])
     .where('e.integration_id', '=', integrationId)
     .where('e.external_id', '>', opts.after)
@@ -187,14 +196,21 @@ export type RowOutcome =
   | { outcome: 'ok' | 'skipped' | 'invalid' | 'gone' | 'deactivated'; todo: 0 }
   | { outcome: 'conflict' | 'deactivate'; todo: 2 };
 
-/** Records the outcomes of a batch, grouped into a few statements. */
+/**
+ * Records the outcomes of a batch, grouped into a few statements. Rows whose stored outcome
+ * and todo already say the same are left alone (`previous`), so re-evaluating a directory
+ * that did not change writes nothing.
+ */
 export async function recordOutcomes(
   db: Db,
   integrationId: string,
   outcomes: ReadonlyMap<string, RowOutcome>,
+  previous?: ReadonlyMap<string, { outcome?: string | null; todo?: number }>,
 ): Promise<void> {
   const groups = new Map<string, { o: RowOutcome; ids: string[] }>();
   for (const [id, o] of outcomes) {
+    const before = previous?.get(id);
+    if (before && before.outcome === o.outcome && before.todo === o.todo) continue;
     const key = `${o.outcome}:${o.todo}`;
     const g = groups.get(key);
     if (g) g.ids.push(id);

@@ -142,7 +142,12 @@ export async function reconcileRows(
   await sink.record(db, changeRows(plans, ctx, newIds), countPlans(plans));
   const outcomes = new Map<string, RowOutcome>();
   for (const p of plans) outcomes.set(p.externalId, outcomeOf(p));
-  await recordOutcomes(db, scope.integrationId, outcomes);
+  await recordOutcomes(
+    db,
+    scope.integrationId,
+    outcomes,
+    new Map(rows.map((r) => [r.externalId, r])),
+  );
   return plans;
 }
 
