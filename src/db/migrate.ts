@@ -2,12 +2,14 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { DatabaseHandle, DialectKind } from './connect.ts';
 import { initial } from './migrations/001-initial.ts';
 import { scheduleBackoff } from './migrations/002-schedule-backoff.ts';
+import { sessionsIdleLoginLimits } from './migrations/003-sessions-idle-login-limits.ts';
 
 /** Migrations in order. Append only: never edit one that has shipped. */
 function migrations(dialect: DialectKind): Record<string, Migration> {
   return {
     '001-initial': initial(dialect),
     '002-schedule-backoff': scheduleBackoff(),
+    '003-sessions-idle-login-limits': sessionsIdleLoginLimits(),
   };
 }
 

@@ -3,8 +3,9 @@ import type { FastifyRequest } from 'fastify';
 import { resolveSession } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { UnauthorizedError } from '../errors.ts';
+import { assertSameOrigin } from './csrf.ts';
 
-/** Name of the panel's session cookie (httpOnly, SameSite=Lax). */
+/** Name of the panel's session cookie (httpOnly, SameSite=Lax, Secure behind https). */
 export const SESSION_COOKIE = 'aus_session';
 
 declare module 'fastify' {
@@ -26,15 +27,18 @@ export function tokenOf(request: FastifyRequest): string | undefined {
 }
 
 /**
- * The onRequest hook of the /api/v1 scope: resolves the token to a principal or answers 401.
- * Runs before body parsing, so an anonymous caller learns nothing from validation errors.
+ * The onRequest hook of the /api/v1 scope: refuses cross-site state changes (csrf.ts), then
+ * resolves the token to a principal or answers 401. Runs before body parsing, so an
+ * anonymous caller learns nothing from validation errors.
  */
 export function authenticate(ctx: AppContext) {
+  const policy = { idleMinutes: ctx.config.sessionIdleMinutes };
   return async (request: FastifyRequest): Promise<void> => {
+    assertSameOrigin(request, ctx.config.publicUrl);
     if (request.routeOptions.config.public === true) return;
     const token = tokenOf(request);
     if (!token || token.length > 200) throw new UnauthorizedError();
-    const principal = await resolveSession(ctx.db, token, ctx.clock.now());
+    const principal = await resolveSession(ctx.db, token, ctx.clock.now(), policy);
     if (!principal) throw new UnauthorizedError();
     request.principal = principal;
   };

@@ -1,3 +1,5 @@
+import { deleteStaleLoginLimits } from '../auth/login-limits.ts';
+import { deleteExpiredSessions } from '../auth/sessions.ts';
 import type { Db } from '../db/schema.ts';
 import { addDays } from '../clock.ts';
 import { purgeDeactivatedUsers } from '../directory/purge.ts';
@@ -9,14 +11,18 @@ export const RUN_HISTORY_DAYS = 90;
 export interface HousekeepingResult {
   purgedUsers: number;
   deletedRuns: number;
+  deletedSessions: number;
+  deletedLoginLimits: number;
 }
 
 /**
- * The daily job: permanently deletes users whose retention ended and runs older than 90
- * days. Both are idempotent, so running it twice (two processes, a restart) is harmless.
+ * The daily job: permanently deletes users whose retention ended, runs older than 90
+ * days, sessions past their absolute or idle end, and sign-in counters whose window passed. Both are idempotent, so running it twice (two processes, a restart) is harmless.
  */
 export async function runHousekeeping(db: Db, now: Date): Promise<HousekeepingResult> {
   const purgedUsers = await purgeDeactivatedUsers(db, now);
   const deletedRuns = await deleteOldRuns(db, addDays(now, -RUN_HISTORY_DAYS).toISOString());
-  return { purgedUsers, deletedRuns };
+  const deletedSessions = await deleteExpiredSessions(db, now);
+  const deletedLoginLimits = await deleteStaleLoginLimits(db, now);
+  return { purgedUsers, deletedRuns, deletedSessions, deletedLoginLimits };
 }
