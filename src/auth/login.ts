@@ -35,13 +35,14 @@ export interface LoginGuard {
 }
 
 /**
- * Two hashes at a time leave libuv's other two threads to DNS and files; eight waiting ones
- * keep a burst of real sign-ins queued for well under a second instead of refused.
+ * Two hashes at a time leave libuv's other two threads to DNS and files; four waiting ones
+ * (two hash-times each, ~0.1 s apiece) let a small burst of real sign-ins queue briefly
+ * instead of being refused, while keeping any wait well under a second.
  */
 export function createLoginGuard(session: SessionPolicy): LoginGuard {
   return {
     limits: DEFAULT_LOGIN_LIMITS,
-    slots: createHashSlots(2, 8),
+    slots: createHashSlots(2, 4),
     timing: createVerifyTiming(),
     session,
   };

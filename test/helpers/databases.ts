@@ -77,6 +77,16 @@ export async function createTestDatabase(dialect: DialectKind): Promise<TestData
       await handle.close().catch(() => undefined);
       const c = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
       await c.connect();
+      // pg's Pool.end() resolves before its sockets have closed: give them a moment, or the
+      // forced drop kills them mid-close and the terminated client raises an unhandled error.
+      for (let i = 0; i < 40; i++) {
+        const { rows } = await c.query<{ n: number }>(
+          'select count(*)::int as n from pg_stat_activity where datname = $1',
+          [name],
+        );
+        if ((rows[0]?.n ?? 0) === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     },
