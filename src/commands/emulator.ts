@@ -1,5 +1,4 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { startEmulator } from '../emulator/index.ts';
 
 interface EmulatorFlags {
   port: number;
@@ -46,6 +45,8 @@ export function registerEmulator(program: Command): void {
     .option('--json', 'print one JSON object instead of key: value lines')
     .action(async (flags: EmulatorFlags) => {
       const started = Date.now();
+      // Loaded on demand: @peculiar/x509 (the emulator's certificates) is a dev dependency.
+      const { startEmulator } = await import('../emulator/index.ts');
       const emulator = await startEmulator({
         port: flags.port,
         users: flags.users,
