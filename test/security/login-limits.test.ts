@@ -122,12 +122,13 @@ describeEachDialect('sign-in limits shared by all processes', (dialect) => {
         `addresses, ${refusedFast} answered 429, slowest wave ${slowestWave} ms; real sign-ins ` +
         `(ms/status): ${real.map((r) => `${r.ms}/${r.status}`).join(' ')}`,
     );
-    // Every real sign-in was answered within a second: signed in, or told to retry at once
-    // (429, Retry-After: 1) when all hashing slots were busy — never left waiting behind
-    // the flood's hashes.
-    // (Measured on a shared 2-core machine: 1–700 ms; the bound leaves room for a slow CI.)
+    // Every real sign-in was answered promptly: signed in, or told to retry at once (429,
+    // Retry-After: 1) when all hashing slots were busy — never left waiting behind the flood's
+    // hashes (without the cap, 200 queued scrypt hashes take tens of seconds). The figures are
+    // logged above: 1–700 ms on an idle 2-core machine, about 1.1 s while other suites load
+    // both cores; the bound only catches the queueing, timings belong in benchmarks.
     for (const r of real) {
-      expect(r.ms).toBeLessThan(1000);
+      expect(r.ms).toBeLessThan(5000);
       expect([200, 429]).toContain(r.status);
     }
     expect(real.filter((r) => r.status === 200).length).toBeGreaterThan(0);
