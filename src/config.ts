@@ -27,6 +27,26 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Directory that holds the SQLite file and the generated key (derived from the SQLite path). */
   dataDir: string;
+  /**
+   * True only for the default SQLite URL: the one case where a missing ENCRYPTION_KEY is
+   * generated into the data folder (SPEC §6). Any other database needs ENCRYPTION_KEY.
+   */
+  generatedKeyAllowed: boolean;
+  /**
+   * Fastify's `trustProxy`: which hops may set X-Forwarded-For/-Proto/-Host. `false` (the
+   * default) trusts none, so a client cannot forge its address or protocol.
+   */
+  trustProxy: boolean | number | string[];
+  /** The panel's public origin behind a proxy (`https://sync.example.com`), if set. */
+  publicUrl: URL | undefined;
+  /** When set, `/metrics` requires `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** Read by `admin create` when `--password` is absent. */
+  adminPassword: string | undefined;
+  /** A session ends after this many minutes without a request (and 12 h after sign-in). */
+  sessionIdleMinutes: number;
+  /** Permits http:// Graph and login endpoints (the emulator's `--http` mode only). */
+  allowInsecureGraph: boolean;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/azure-user-sync.db';
@@ -35,6 +55,35 @@ const urlish = z
   .string()
   .trim()
   .refine((v) => /^https?:\/\/[^\s]+$/i.test(v), 'must be an http(s) URL');
+
+const flag = z
+  .enum(['', '0', '1', 'true', 'false'])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+/**
+ * TRUST_PROXY with Fastify's semantics: `true`/`false`, a hop count (`1` = the nearest
+ * proxy), or a comma-separated list of addresses/CIDRs of trusted proxies.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx): boolean | number | string[] => {
+    if (v === undefined || v === '' || v === 'false') return false;
+    if (v === 'true') return true;
+    if (/^\d+$/.test(v)) return Number.parseInt(v, 10);
+    const list = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    if (list.every((s) => /^[0-9a-f.:]+(\/\d{1,3})?$/i.test(s))) return list;
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be true, false, a hop count, or comma-separated addresses/CIDRs',
+    });
+    return z.NEVER;
+  });
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -62,6 +111,12 @@ const envSchema = z.object({
   RUN_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: trustProxy,
+  PUBLIC_URL: urlish.optional(),
+  METRICS_TOKEN: z.string().trim().min(16, 'at least 16 characters').optional().or(z.literal('')),
+  ADMIN_PASSWORD: z.string().optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(720).default(120),
+  ALLOW_INSECURE_GRAPH: flag,
 });
 
 /** A configuration problem, naming the environment variable at fault. */
@@ -78,10 +133,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const database = parseDatabaseUrl(e.DATABASE_URL);
-  if (database.kind === 'postgres' && !e.ENCRYPTION_KEY) {
+  const generatedKeyAllowed = e.DATABASE_URL === DEFAULT_DATABASE_URL;
+  if (!e.ENCRYPTION_KEY && !generatedKeyAllowed) {
     throw new ConfigError(
-      'Invalid environment: ENCRYPTION_KEY: required with PostgreSQL (32 bytes, base64)',
+      database.kind === 'postgres'
+        ? 'Invalid environment: ENCRYPTION_KEY: required with PostgreSQL (32 bytes, base64)'
+        : `Invalid environment: ENCRYPTION_KEY: required for any database but the default ${DEFAULT_DATABASE_URL} (32 bytes, base64)`,
     );
+  }
+  // Client secrets and access tokens travel to these hosts: plain HTTP only on request.
+  for (const [name, value] of [
+    ['AZURE_AUTHORITY_HOST', e.AZURE_AUTHORITY_HOST],
+    ['GRAPH_ENDPOINT', e.GRAPH_ENDPOINT],
+  ] as const) {
+    if (value !== undefined && !/^https:/i.test(value) && !e.ALLOW_INSECURE_GRAPH) {
+      throw new ConfigError(
+        `Invalid environment: ${name}: must be an https URL (set ALLOW_INSECURE_GRAPH=1 only for a local emulator over plain HTTP)`,
+      );
+    }
   }
   return {
     databaseUrl: e.DATABASE_URL,
@@ -97,6 +166,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: e.WORKER_CONCURRENCY,
     logLevel: e.LOG_LEVEL,
     dataDir: database.kind === 'sqlite' ? dirnameOf(database.path) : './data',
+    generatedKeyAllowed,
+    trustProxy: e.TRUST_PROXY,
+    publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : undefined,
+    metricsToken: e.METRICS_TOKEN ? e.METRICS_TOKEN : undefined,
+    adminPassword:
+      e.ADMIN_PASSWORD !== undefined && e.ADMIN_PASSWORD !== '' ? e.ADMIN_PASSWORD : undefined,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    allowInsecureGraph: e.ALLOW_INSECURE_GRAPH,
   };
 }
 

@@ -39,7 +39,7 @@ export async function startService(
     server = await startServer(ctx, {
       hooks: syncDirectoryHooks(ctx.clock, sync),
       extraRoutes: [(api, c) => registerRunRoutes(api, c, sync)],
-      rootRoutes: [(app) => registerMetricsRoute(app, metrics)],
+      rootRoutes: [(app) => registerMetricsRoute(app, metrics, ctx.config.metricsToken)],
       jobsHealth: () => jobs.health(),
       ...(options.host !== undefined ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),

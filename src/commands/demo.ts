@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { openContext } from '../bootstrap.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { loadOrCreateDemoFile, loadTenantUsers, saveTenantUsers } from '../demo/demo-file.ts';
+import { assertDemoDatabase } from '../demo/guard.ts';
 import { seedDemo } from '../demo/seed.ts';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
+import type { Emulator } from '../emulator/index.ts';
 import { createLogger } from '../log.ts';
 import { startService } from '../runtime.ts';
 import { RunInProgressError } from '../sync/runs-repo.ts';
@@ -22,6 +23,7 @@ export function registerDemo(program: Command): void {
     .description('start a self-contained demo: emulated Entra tenant, SQLite, admin panel')
     .action(async () => {
       const base = loadConfig();
+      await assertDemoDatabase(base.database);
       const emulator = await startDemoEmulator(base.port + 1);
       const config: Config = {
         ...base,
@@ -74,6 +76,9 @@ export function registerDemo(program: Command): void {
 }
 
 async function startDemoEmulator(preferredPort: number): Promise<Emulator> {
+  // Loaded on demand: the emulator's certificate code (@peculiar/x509) is a development
+  // dependency, absent from a production install that never runs the demo.
+  const { startEmulator } = await import('../emulator/index.ts');
   // A stable port keeps the emulator's URL the same across restarts; any port will do.
   try {
     return await startEmulator({ port: preferredPort });

@@ -1,5 +1,4 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { startEmulator } from '../emulator/index.ts';
 
 interface EmulatorFlags {
   port: number;
@@ -39,10 +38,15 @@ export function registerEmulator(program: Command): void {
     .option('--seed <s>', 'seed of the user generator and random faults', integer('seed', 0), 1)
     .option('--latency-ms <ms>', 'latency added to every request', integer('latency', 0), 0)
     .option('--fault-rate <r>', 'probability (0..1) of a random Graph fault', rate, 0)
-    .option('--http', 'plain HTTP instead of HTTPS (msal-node refuses http authorities)')
+    .option(
+      '--http',
+      'plain HTTP instead of HTTPS (msal-node refuses http authorities; the service accepts http endpoints only with ALLOW_INSECURE_GRAPH=1)',
+    )
     .option('--json', 'print one JSON object instead of key: value lines')
     .action(async (flags: EmulatorFlags) => {
       const started = Date.now();
+      // Loaded on demand: @peculiar/x509 (the emulator's certificates) is a dev dependency.
+      const { startEmulator } = await import('../emulator/index.ts');
       const emulator = await startEmulator({
         port: flags.port,
         users: flags.users,

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { ensurePrivateDatabaseFile, ensurePrivateDir } from './private-files.ts';
 import type { Database } from './schema.ts';
 
 export type DialectKind = 'sqlite' | 'postgres';
@@ -22,7 +22,10 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 /** Opens the database named by the configuration (without migrating it). */
 export function openDatabase(database: Config['database']): DatabaseHandle {
   if (database.kind === 'sqlite') {
-    if (database.path !== ':memory:') mkdirSync(dirname(database.path), { recursive: true });
+    if (database.path !== ':memory:') {
+      ensurePrivateDir(dirname(database.path));
+      ensurePrivateDatabaseFile(database.path);
+    }
     const sqlite = new SqliteDatabase(database.path);
     // WAL lets readers (API) proceed while a sync writes; busy_timeout waits for the writer
     // instead of failing with SQLITE_BUSY when another process holds the lock.

@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { DatabaseHandle, DialectKind } from './connect.ts';
 import { initial } from './migrations/001-initial.ts';
 import { scheduleBackoff } from './migrations/002-schedule-backoff.ts';
+import { sessionsIdleLoginLimits } from './migrations/003-sessions-idle-login-limits.ts';
 import { mirrorReconcile } from './migrations/005-mirror-reconcile.ts';
 import { apiTokensAudit } from './migrations/010-api-tokens-audit.ts';
 
@@ -10,6 +11,7 @@ function migrations(dialect: DialectKind): Record<string, Migration> {
   return {
     '001-initial': initial(dialect),
     '002-schedule-backoff': scheduleBackoff(),
+    '003-sessions-idle-login-limits': sessionsIdleLoginLimits(),
     '005-mirror-reconcile': mirrorReconcile(),
     '010-api-tokens-audit': apiTokensAudit(),
   };

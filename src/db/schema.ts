@@ -11,6 +11,7 @@ export interface Database {
   organizations: OrganizationsTable;
   admins: AdminsTable;
   sessions: SessionsTable;
+  login_limits: LoginLimitsTable;
   units: UnitsTable;
   user_types: UserTypesTable;
   users: UsersTable;
@@ -50,7 +51,18 @@ export interface SessionsTable {
   token_hash: string;
   admin_id: string;
   created_at: Iso;
+  /** Absolute end: SESSION_HOURS after sign-in. */
   expires_at: Iso;
+  /** Idle end: moved forward (at most once a minute) while the session is used. */
+  idle_expires_at: Iso;
+}
+
+/** Sign-in attempt counters in fixed windows; keys are `addr|…` or `pair|…`. */
+export interface LoginLimitsTable {
+  key: string;
+  window_start: Iso;
+  /** Attempts (address counter) or failed attempts (account+address counter) in the window. */
+  hits: number;
 }
 
 export interface UnitsTable {
@@ -229,7 +241,6 @@ export interface RunChangesTable {
   details: string;
   created_at: ColumnType<Iso, Iso, never>;
 }
-
 
 export type ApiTokenScope = 'read' | 'read-write';
 

@@ -14,6 +14,12 @@ export interface EmulatorCertificates {
 
 // ECDSA P-256: key generation takes milliseconds, unlike RSA, so every test can afford its
 // own CA and nobody is tempted to turn TLS checks off.
+/**
+ * The WebCrypto type @peculiar/x509 takes, named through its API rather than the DOM's
+ * global `Crypto`: the production build compiles without the DOM library.
+ */
+type X509Crypto = NonNullable<Parameters<typeof x509.SubjectKeyIdentifierExtension.create>[2]>;
+
 const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
 function pem(label: string, der: ArrayBuffer): string {
@@ -34,7 +40,7 @@ function serial(): string {
  * localhost signed by it. The CA PEM is also written to a temp file for NODE_EXTRA_CA_CERTS.
  */
 export async function createCertificates(): Promise<EmulatorCertificates> {
-  const crypto = webcrypto as unknown as Crypto;
+  const crypto = webcrypto as unknown as X509Crypto;
   const notBefore = new Date(Date.now() - 60 * 60_000);
   const notAfter = new Date(Date.now() + 30 * 86_400_000);
 

@@ -2,7 +2,7 @@ import { GraphError } from './errors.ts';
 
 /** How an HTTP exchange failed before a complete answer arrived. */
 export type TransportFailureKind =
-  'dns' | 'connect' | 'tls' | 'timeout' | 'reset' | 'truncated' | 'aborted' | 'other';
+  'dns' | 'connect' | 'tls' | 'timeout' | 'reset' | 'truncated' | 'oversized' | 'aborted' | 'other';
 
 /** A failed HTTP exchange: no status, or a body cut short. */
 export class TransportError extends Error {
@@ -88,6 +88,7 @@ const WHAT: Readonly<Record<TransportFailureKind, string>> = {
   timeout: 'it did not answer in time',
   reset: 'the connection was reset',
   truncated: 'the answer was cut short',
+  oversized: 'the answer was too large',
   aborted: 'the request was cancelled',
   other: 'the request failed',
 };
@@ -101,6 +102,13 @@ export function transportToGraphError(err: TransportError, attempts: number): Gr
       `The certificate of ${err.host} is not trusted (${err.errorCode ?? 'TLS error'}): ` +
         'if a proxy or private certificate authority sits in between, add its certificate ' +
         'with NODE_EXTRA_CA_CERTS',
+      { cause: err },
+    );
+  }
+  if (err.kind === 'oversized') {
+    return new GraphError(
+      'graph_error',
+      `${err.message}: a Microsoft answer is never that large; check GRAPH_ENDPOINT, AZURE_AUTHORITY_HOST and any proxy in between`,
       { cause: err },
     );
   }

@@ -28,6 +28,13 @@ export type HttpSend = (req: HttpRequest) => Promise<HttpResponse>;
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/**
+ * Largest answer read from Microsoft (token endpoint and Graph). A Graph page of 999 users
+ * with every field is a few MiB; anything far larger is a fault or a hostile endpoint, and
+ * reading it whole would cost the process its memory.
+ */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
 const dispatchers = new Map<string, Dispatcher>();
 
 /**
@@ -62,11 +69,18 @@ export function getDispatcher(
 }
 
 /** Builds the send function over a dispatcher, turning every failure into a TransportError. */
-export function createHttpSend(dispatcher: Dispatcher): HttpSend {
-  return (req) => send(dispatcher, req);
+export function createHttpSend(
+  dispatcher: Dispatcher,
+  maxBytes: number = MAX_RESPONSE_BYTES,
+): HttpSend {
+  return (req) => send(dispatcher, req, maxBytes);
 }
 
-async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResponse> {
+async function send(
+  dispatcher: Dispatcher,
+  req: HttpRequest,
+  maxBytes: number,
+): Promise<HttpResponse> {
   const host = hostOf(req.url);
   const controller = new AbortController();
   let timedOut = false;
@@ -87,9 +101,18 @@ async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpRespo
       signal: controller.signal,
     });
     headersReceived = true;
-    const text = await res.body.text();
+    if (Number(res.headers['content-length'] ?? 0) > maxBytes) {
+      controller.abort();
+      throw new TransportError(
+        'oversized',
+        host,
+        `${host} announced an answer larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; refused`,
+      );
+    }
+    const text = await readCapped(res.body, host, maxBytes, controller);
     return { status: res.statusCode, headers: flattenHeaders(res.headers), text };
   } catch (err) {
+    if (err instanceof TransportError) throw err;
     if (timedOut) {
       throw new TransportError(
         'timeout',
@@ -118,6 +141,33 @@ async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpRespo
     clearTimeout(timer);
     req.signal?.removeEventListener('abort', onOuterAbort);
   }
+}
+
+/**
+ * Reads a body as UTF-8 text, giving up (and closing the connection) as soon as it is
+ * announced or found to be larger than `maxBytes`.
+ */
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy?: (err?: Error) => unknown },
+  host: string,
+  maxBytes: number,
+  controller: AbortController,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      controller.abort();
+      throw new TransportError(
+        'oversized',
+        host,
+        `${host} sent an answer larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; refused`,
+      );
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 function flattenHeaders(

@@ -1,5 +1,4 @@
 import fastifyCookie from '@fastify/cookie';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
@@ -17,6 +16,7 @@ import { toErrorReply } from './error-reply.ts';
 import { OPENAPI_SERVERS, OPENAPI_TAGS } from './openapi-document.ts';
 import { applyOpenApiDefaults } from './openapi-defaults.ts';
 import { registerPanel } from './panel.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { trackRoutes } from './route-catalog.ts';
 import { registerAdminRoutes } from './routes/admins.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
@@ -28,6 +28,17 @@ import { registerUnitRoutes } from './routes/units.ts';
 import { registerUserTypeRoutes } from './routes/user-types.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import type { ApiApp } from './types.ts';
+
+/**
+ * TRUST_PROXY in the shape Fastify's types accept: a hop count becomes the function Fastify
+ * itself builds from a number (trust the first `n` hops from our socket).
+ */
+function fastifyTrustProxy(
+  value: boolean | number | string[],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof value !== 'number') return value;
+  return (_address, hop) => hop < value;
+}
 
 /** Largest accepted request body. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -53,6 +64,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
+    // Behind a TLS proxy: which hops may set X-Forwarded-For/-Proto/-Host (TRUST_PROXY).
+    // Untrusted by default, so nobody can forge their address for the sign-in limits.
+    trustProxy: fastifyTrustProxy(ctx.config.trustProxy),
     // Fastify's default request logs carry method, url, status and timing only: never
     // bodies, headers or cookies (and log.ts redacts credentials should one slip in).
   }).withTypeProvider<ZodTypeProvider>();
@@ -62,6 +76,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  // JSON only: a form (text/plain, urlencoded, multipart) is what a cross-site page can
+  // send without a CORS preflight, so every other media type answers 415.
+  app.removeContentTypeParser('text/plain');
   // An empty JSON body counts as no body, so `POST /users/:id/deactivate` works whether or
   // not the client sends a Content-Type; malformed JSON is still refused.
   const defaultJson = app.getDefaultJsonParser('error', 'error');
@@ -88,9 +105,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     }),
   );
 
+  await registerSecurityHeaders(app, ctx.config.publicUrl);
   await app.register(fastifyCookie);
-  // Not global: only routes that ask for it (login) are limited.
-  await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',

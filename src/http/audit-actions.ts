@@ -21,6 +21,7 @@ function fieldsSent(request: FastifyRequest): string[] {
 export const AUDIT_ACTIONS: Record<string, AuditRouteConfig> = {
   'POST /api/v1/auth/login': { action: 'auth.login', onFailure: 'auth.login-failed' },
   'POST /api/v1/auth/logout': { action: 'auth.logout' },
+  'POST /api/v1/auth/logout-all': { action: 'auth.logout-all' },
   'POST /api/v1/units': { action: 'unit.created' },
   'PATCH /api/v1/units/:id': { action: 'unit.updated' },
   'DELETE /api/v1/units/:id': { action: 'unit.deleted' },

@@ -5,8 +5,9 @@ import { resolveSession } from '../auth/sessions.ts';
 import type { AppContext } from '../context.ts';
 import { UnauthorizedError } from '../errors.ts';
 import { authenticateApiToken } from './api-token-auth.ts';
+import { assertSameOrigin } from './csrf.ts';
 
-/** Name of the panel's session cookie (httpOnly, SameSite=Lax). */
+/** Name of the panel's session cookie (httpOnly, SameSite=Lax, Secure behind https). */
 export const SESSION_COOKIE = 'aus_session';
 
 declare module 'fastify' {
@@ -28,11 +29,14 @@ export function tokenOf(request: FastifyRequest): string | undefined {
 }
 
 /**
- * The onRequest hook of the /api/v1 scope: resolves the token to a principal or answers 401.
- * Runs before body parsing, so an anonymous caller learns nothing from validation errors.
+ * The onRequest hook of the /api/v1 scope: refuses cross-site state changes (csrf.ts), then
+ * resolves the token to a principal or answers 401. Runs before body parsing, so an
+ * anonymous caller learns nothing from validation errors.
  */
 export function authenticate(ctx: AppContext) {
+  const policy = { idleMinutes: ctx.config.sessionIdleMinutes };
   return async (request: FastifyRequest): Promise<void> => {
+    assertSameOrigin(request, ctx.config.publicUrl);
     if (request.routeOptions.config.public === true) return;
     const token = tokenOf(request);
     if (!token || token.length > 200) throw new UnauthorizedError();
@@ -45,7 +49,7 @@ export function authenticate(ctx: AppContext) {
         return;
       }
     }
-    const principal = await resolveSession(ctx.db, token, ctx.clock.now());
+    const principal = await resolveSession(ctx.db, token, ctx.clock.now(), policy);
     if (!principal) throw new UnauthorizedError();
     request.principal = principal;
   };

@@ -1,6 +1,15 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../db/private-files.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
@@ -70,18 +79,57 @@ export function createSecretBox(key: Buffer): SecretBox {
 
 /**
  * The key for the embedded default: generated once into the data folder (with a warning)
- * so `npm start` needs no set-up. PostgreSQL deployments must set ENCRYPTION_KEY (config.ts
+ * so `npm start` needs no set-up. Any other database must set ENCRYPTION_KEY (config.ts
  * refuses to start otherwise), because several machines must share the key.
+ *
+ * Two processes starting together must end up with the same key: the new key is written
+ * in full to a private temporary file which is then hard-linked to the final name. `link`
+ * fails with EEXIST when another process got there first, so the key file appears complete
+ * and exactly once; whoever lost reads the winner's key. The file is 0600 in a 0700 folder.
  */
 export function loadOrCreateLocalKey(dataDir: string, log: Logger): Buffer {
   const file = join(dataDir, 'encryption.key');
-  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  mkdirSync(dataDir, { recursive: true });
-  const key = randomBytes(32);
-  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600 });
-  log.warn(
-    { file },
-    'ENCRYPTION_KEY is not set: generated a key for the embedded database. Back this file up; set ENCRYPTION_KEY in production.',
-  );
+  const existing = readKeyFile(file);
+  if (existing) return existing;
+  ensurePrivateDir(dataDir);
+  const temp = join(dataDir, `.encryption.key.${process.pid}.${randomBytes(6).toString('hex')}`);
+  const fd = openSync(temp, 'wx', PRIVATE_FILE_MODE);
+  try {
+    writeSync(fd, randomBytes(32).toString('base64') + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  let created = false;
+  try {
+    linkSync(temp, file);
+    created = true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    unlinkSync(temp);
+  }
+  // Re-read either way: what is on disk is the key every process uses.
+  const key = readKeyFile(file);
+  if (!key) throw new Error(`${file} does not hold a 32-byte base64 key`);
+  if (created) {
+    log.warn(
+      { file },
+      'ENCRYPTION_KEY is not set: generated a key for the embedded database. Back this file up; set ENCRYPTION_KEY in production.',
+    );
+  }
+  return key;
+}
+
+function readKeyFile(file: string): Buffer | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  const key = Buffer.from(text.trim(), 'base64');
+  if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key`);
   return key;
 }

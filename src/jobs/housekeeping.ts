@@ -1,3 +1,5 @@
+import { deleteStaleLoginLimits } from '../auth/login-limits.ts';
+import { deleteExpiredSessions } from '../auth/sessions.ts';
 import type { Db } from '../db/schema.ts';
 import { addDays } from '../clock.ts';
 import { deleteAuditBefore } from '../audit/audit-log.ts';
@@ -11,15 +13,18 @@ export interface HousekeepingResult {
   purgedUsers: number;
   deletedRuns: number;
   deletedAuditEntries: number;
+  deletedSessions: number;
+  deletedLoginLimits: number;
 }
 
 /** Audit entries are kept this long unless AUDIT_RETENTION_DAYS says otherwise. */
 export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 
 /**
- * The daily job: permanently deletes users whose retention ended, runs older than 90 days
- * and audit entries older than `auditRetentionDays`. All idempotent, so running it twice
- * (two processes, a restart) is harmless.
+ * The daily job: permanently deletes users whose retention ended, runs older than 90 days,
+ * audit entries older than `auditRetentionDays`, sessions past their absolute or idle end and
+ * sign-in counters whose window passed. All idempotent, so running it twice (two processes,
+ * a restart) is harmless.
  */
 export async function runHousekeeping(
   db: Db,
@@ -30,5 +35,7 @@ export async function runHousekeeping(
   const deletedRuns = await deleteOldRuns(db, addDays(now, -RUN_HISTORY_DAYS).toISOString());
   const auditDays = options.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS;
   const deletedAuditEntries = await deleteAuditBefore(db, addDays(now, -auditDays).toISOString());
-  return { purgedUsers, deletedRuns, deletedAuditEntries };
+  const deletedSessions = await deleteExpiredSessions(db, now);
+  const deletedLoginLimits = await deleteStaleLoginLimits(db, now);
+  return { purgedUsers, deletedRuns, deletedAuditEntries, deletedSessions, deletedLoginLimits };
 }

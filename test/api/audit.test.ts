@@ -237,7 +237,13 @@ describeEachDialect('audit log', (dialect) => {
       currentPassword: password,
       newPassword,
     });
-    await step('POST', '/auth/logout', '/auth/logout');
+    // A second session signs out alone; then the first ends every session at once.
+    const second = await step('POST', '/auth/login', '/auth/login', {
+      email: env.adminEmail,
+      password: newPassword,
+    });
+    await step('POST', '/auth/logout', '/auth/logout', undefined, String(second.body.token));
+    await step('POST', '/auth/logout-all', '/auth/logout-all');
 
     // Every state-changing route of the catalogue was called and wrote one entry.
     const changing = registeredRoutes(env.app)

@@ -59,6 +59,24 @@ function changesState(method: string): boolean {
   return !['GET', 'HEAD', 'OPTIONS'].includes(method);
 }
 
+/** The origin `app.inject` requests arrive at (Host: localhost:80). */
+const PANEL_ORIGIN = 'http://localhost';
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The security headers every answer carries (src/http/security-headers.ts). */
+function missingSecurityHeaders(headers: Record<string, unknown>): string[] {
+  const csp = String(headers['content-security-policy'] ?? '');
+  return [
+    ...(csp.includes("frame-ancestors 'none'") && csp.includes("script-src 'self'")
+      ? []
+      : ['content-security-policy']),
+    ...(headers['x-content-type-options'] === 'nosniff' ? [] : ['x-content-type-options']),
+    ...(headers['referrer-policy'] === 'no-referrer' ? [] : ['referrer-policy']),
+    ...(headers['x-frame-options'] === 'DENY' ? [] : ['x-frame-options']),
+  ];
+}
+
 /**
  * Walks EVERY /api/v1 route Fastify registered (so routes added later are covered without
  * touching this file): anonymous and forged-token calls must answer 401, and an
@@ -271,7 +289,9 @@ describeEachDialect('API authorisation matrix', (dialect) => {
     const failures: string[] = [];
     for (const route of routes.filter((r) => !r.public)) {
       const req = requestFor(route);
-      for (const headers of [{}, t.auth('forged-token'), { cookie: 'aus_session=forged' }]) {
+      // A cookie-authenticated call also shows the panel's Origin, or CSRF refuses it first.
+      const forgedCookie = { cookie: 'aus_session=forged', origin: PANEL_ORIGIN };
+      for (const headers of [{}, t.auth('forged-token'), forgedCookie]) {
         const res = await t.app.inject({ ...req, headers });
         if (
           res.statusCode !== 401 ||
@@ -279,6 +299,8 @@ describeEachDialect('API authorisation matrix', (dialect) => {
         ) {
           failures.push(`${route.method} ${route.url} → ${res.statusCode}`);
         }
+        const missing = missingSecurityHeaders(res.headers);
+        if (missing.length > 0) failures.push(`${route.method} ${route.url} lacks ${missing}`);
       }
     }
     expect(failures).toEqual([]);
@@ -375,5 +397,75 @@ describeEachDialect('API authorisation matrix', (dialect) => {
     expect((await get(`/integrations/${ids.integration}`)).statusCode).toBe(200);
     const run = (await get(`/runs/${ids.run}`)).json() as { status: string };
     expect(run.status).toBe('held');
+  });
+
+  // Last: the sweep below signs organisation B's sessions out on the logout routes.
+  it('refuses cookie-authenticated state changes from another origin on every route, accepts the panel', async () => {
+    const failures: string[] = [];
+    const unsafe = routes.filter((r) => UNSAFE.has(r.method));
+    expect(unsafe.length).toBeGreaterThan(15);
+    const cookie = `aus_session=${tokenB}`;
+    // The logout routes end the sessions they are called with: they get their own admin.
+    const { email: throwaway } = await t.addAdmin('Other Org', 'csrf-throwaway@test.example');
+    const code = (body: string): string | undefined => {
+      try {
+        return (JSON.parse(body) as { error?: { code?: string } }).error?.code;
+      } catch {
+        return undefined;
+      }
+    };
+    for (const route of unsafe) {
+      const req = requestFor(route);
+      for (const headers of [
+        { cookie, origin: 'https://evil.example' },
+        { cookie, origin: 'http://localhost.evil.example' },
+        { cookie, origin: 'null' },
+        { cookie, 'sec-fetch-site': 'same-site' },
+        { cookie },
+        // Even without a cookie, a browser's cross-site request (login CSRF) is refused.
+        { origin: 'https://evil.example' },
+      ]) {
+        const res = await t.app.inject({ ...req, headers });
+        if (res.statusCode !== 403 || code(res.body) !== 'csrf_refused') {
+          failures.push(
+            `${route.method} ${route.url} ${JSON.stringify(headers)} → ${res.statusCode}`,
+          );
+        }
+        const missing = missingSecurityHeaders(res.headers);
+        if (missing.length > 0) failures.push(`${route.method} ${route.url} lacks ${missing}`);
+      }
+      // Bearer calls are not a browser's: a foreign Origin does not matter. (A throw-away
+      // token for the logout routes, which end the session they are called with.)
+      const signsOut = route.url.startsWith('/api/v1/auth/logout');
+      const bearerToken = signsOut ? await t.login(throwaway) : tokenB;
+      const bearer = await t.app.inject({
+        ...req,
+        headers: { ...t.auth(bearerToken), origin: 'https://evil.example' },
+      });
+      if (code(bearer.body) === 'csrf_refused')
+        failures.push(`${route.method} ${route.url} bearer refused`);
+      // Only JSON bodies: a form post (text/plain, urlencoded) is 415 whatever the auth.
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+        const plain = await t.app.inject({
+          method: req.method,
+          url: req.url,
+          headers: { ...t.auth(tokenB), 'content-type': type },
+          payload: '{"email":"x@example.com","password":"x"}',
+        });
+        if (plain.statusCode !== 415) {
+          failures.push(`${route.method} ${route.url} ${type} → ${plain.statusCode}`);
+        }
+      }
+    }
+    // From the panel's own origin (or same-origin fetch metadata) the cookie works.
+    for (const route of unsafe.filter((r) => !r.url.startsWith('/api/v1/auth/'))) {
+      for (const extra of [{ origin: PANEL_ORIGIN }, { 'sec-fetch-site': 'same-origin' }]) {
+        const res = await t.app.inject({ ...requestFor(route), headers: { cookie, ...extra } });
+        if (res.statusCode === 401 || code(res.body) === 'csrf_refused') {
+          failures.push(`${route.method} ${route.url} from the panel → ${res.statusCode}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
   });
 });

@@ -28,10 +28,22 @@ describeEachDialect('API over a real port', (dialect) => {
     expect(setCookie).toMatch(/aus_session=[^;]+; Max-Age=43200; Path=\/; HttpOnly; SameSite=Lax/);
     const cookie = setCookie.split(';')[0] ?? '';
 
-    const created = await fetch(`${server.url}/api/v1/users`, {
+    const body = JSON.stringify({
+      firstName: 'Real',
+      lastName: 'Port',
+      email: 'real@port.example',
+    });
+    // A cookie-authenticated change must show the panel's origin, as a browser does (CSRF).
+    const anonymous = await fetch(`${server.url}/api/v1/users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie },
-      body: JSON.stringify({ firstName: 'Real', lastName: 'Port', email: 'real@port.example' }),
+      body,
+    });
+    expect(anonymous.status).toBe(403);
+    const created = await fetch(`${server.url}/api/v1/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, origin: server.url },
+      body,
     });
     expect(created.status).toBe(201);
     const list = await fetch(`${server.url}/api/v1/users?email=real@port.example`, {

@@ -110,7 +110,11 @@ describe('worker command', () => {
   it('refuses SQLite with a clear message', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aus-worker-'));
     try {
-      const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `sqlite:${dir}/x.db` };
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        DATABASE_URL: `sqlite:${dir}/x.db`,
+        ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+      };
       delete env.NODE_OPTIONS;
       const child = spawn(
         process.execPath,

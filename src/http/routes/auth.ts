@@ -1,48 +1,35 @@
 import type {} from '@fastify/cookie';
-import type {} from '@fastify/rate-limit';
 import { z } from 'zod';
-import { login } from '../../auth/login.ts';
-import { deleteSession, SESSION_HOURS } from '../../auth/sessions.ts';
+import { createLoginGuard, login, LoginRefusedError } from '../../auth/login.ts';
+import { deleteAdminSessions, deleteSession, SESSION_HOURS } from '../../auth/sessions.ts';
 import type { AppContext } from '../../context.ts';
 import { getOrganization } from '../../directory/organizations.ts';
-import { AppError, NotFoundError } from '../../errors.ts';
+import { NotFoundError } from '../../errors.ts';
 import { SESSION_COOKIE, tokenOf } from '../auth-hook.ts';
 import { emailSchema } from '../schemas.ts';
+import { servedOverHttps } from '../security-headers.ts';
 import { adminOf, type ApiApp } from '../types.ts';
 
 const tags = ['auth'];
 
-/** Sign-in attempts allowed per client address and email within a minute. */
-export const LOGIN_ATTEMPTS_PER_MINUTE = 10;
-
 /**
- * Sign-in: `POST /auth/login` (public, rate-limited) returns a bearer token and sets the
- * same token as the panel's httpOnly cookie; `POST /auth/logout`; `GET /auth/me`.
+ * Sign-in: `POST /auth/login` (public, limited per client address and per account+address in
+ * the database, see auth/login-limits.ts) returns a bearer token and sets the same token as
+ * the panel's httpOnly cookie; `POST /auth/logout`; `POST /auth/logout-all`; `GET /auth/me`.
  */
 export function registerAuthRoutes(app: ApiApp, ctx: AppContext): void {
+  // One guard per process: its hashing slots protect this process's thread pool; the
+  // attempt counters it consults are shared by all processes through the database.
+  const guard = createLoginGuard({ idleMinutes: ctx.config.sessionIdleMinutes });
+  // Secure whenever the panel's public URL is https, even when the proxy talks plain HTTP
+  // to us; a direct https request (TRUST_PROXY'd X-Forwarded-Proto) counts as well.
+  const secureCookie = (protocol: string): boolean =>
+    servedOverHttps(ctx.config.publicUrl) || protocol === 'https';
+
   app.post(
     '/auth/login',
     {
-      config: {
-        public: true,
-        rateLimit: {
-          max: LOGIN_ATTEMPTS_PER_MINUTE,
-          timeWindow: '1 minute',
-          // After validation, so the key can include the email being tried.
-          hook: 'preHandler',
-          keyGenerator: (request) => {
-            const body = request.body as { email?: unknown } | undefined;
-            const email = typeof body?.email === 'string' ? body.email.trim().toLowerCase() : '';
-            return `login|${request.ip}|${email}`;
-          },
-          errorResponseBuilder: (_request, context) =>
-            new AppError(
-              429,
-              'rate_limited',
-              `Too many sign-in attempts: try again in ${context.after}`,
-            ),
-        },
-      },
+      config: { public: true },
       schema: {
         tags,
         summary: 'Sign in as a platform administrator',
@@ -51,11 +38,22 @@ export function registerAuthRoutes(app: ApiApp, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const { token } = await login(ctx.db, request.body, ctx.clock.now());
+      let token: string;
+      try {
+        ({ token } = await login(
+          ctx.db,
+          guard,
+          { ...request.body, ip: request.ip },
+          ctx.clock.now(),
+        ));
+      } catch (err) {
+        if (err instanceof LoginRefusedError) void reply.header('retry-after', err.retryAfter);
+        throw err;
+      }
       void reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'lax',
-        secure: request.protocol === 'https',
+        secure: secureCookie(request.protocol),
         path: '/',
         maxAge: SESSION_HOURS * 3600,
       });
@@ -69,6 +67,22 @@ export function registerAuthRoutes(app: ApiApp, ctx: AppContext): void {
     async (request, reply) => {
       const token = tokenOf(request);
       if (token) await deleteSession(ctx.db, token);
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/auth/logout-all',
+    {
+      config: { sessionOnly: true },
+      schema: {
+        tags,
+        summary: 'End every session of the signed-in administrator (all browsers)',
+      },
+    },
+    async (request, reply) => {
+      await deleteAdminSessions(ctx.db, adminOf(request).adminId);
       void reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send();
     },

@@ -8,12 +8,12 @@ const healthSchema = z.object({
   status: z.enum(['ok', 'error']),
   database: z.enum(['ok', 'unreachable']),
   queue: z.enum(['ok', 'unreachable', 'not-checked']),
-  queuedRuns: z.number().nullable(),
 });
 
 /**
  * `GET /healthz`: 200 when the database (and, where this process has one, the job queue)
- * answers, 503 otherwise, for load balancers and orchestrators.
+ * answers, 503 otherwise, for load balancers and orchestrators. It is public, so it says
+ * whether things work and nothing more (no counts: queue sizes belong to `/metrics`).
  */
 export function registerHealthRoutes(
   app: ApiApp,
@@ -38,21 +38,17 @@ export function registerHealthRoutes(
         database = 'unreachable';
       }
       let queue: 'ok' | 'unreachable' | 'not-checked' = 'not-checked';
-      let queuedRuns: number | null = null;
       if (jobsHealth) {
         try {
           const h = await jobsHealth();
           queue = h.queueReachable ? 'ok' : 'unreachable';
-          queuedRuns = h.queuedRuns;
         } catch (err) {
           request.log.error({ err }, 'health check: job queue unreachable');
           queue = 'unreachable';
         }
       }
       const ok = database === 'ok' && queue !== 'unreachable';
-      return reply
-        .code(ok ? 200 : 503)
-        .send({ status: ok ? 'ok' : 'error', database, queue, queuedRuns });
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'error', database, queue });
     },
   );
 }
