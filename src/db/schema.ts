@@ -155,8 +155,8 @@ export interface IntegrationsTable {
   delta_link: string | null;
   /** 1 when the next run must be full (new integration, changed tenant/app/cloud, re-enabled). */
   full_sync_required: Bool;
-  /** Fingerprint of the configuration the directory was last reconciled with (sync/reconcile). */
-  reconciled_fingerprint: string | null;
+  /** JSON of the configuration the directory was last reconciled with (sync/reconcile/config.ts). */
+  reconciled_config: string | null;
   next_run_at: Iso | null;
   /** Consecutive runs failed on credentials; drives the back-off and "needs attention". */
   credential_failures: number;

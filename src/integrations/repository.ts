@@ -43,7 +43,7 @@ function selectIntegrations(db: Db) {
       'sync_interval_minutes',
       'delta_link',
       'full_sync_required',
-      'reconciled_fingerprint',
+      'reconciled_config',
       'next_run_at',
       'credential_failures',
       'attention_message',

@@ -68,7 +68,7 @@ export async function createIntegration(
     secret_ciphertext: deps.secretBox.seal(input.secret, id),
     delta_link: null,
     full_sync_required: 1,
-    reconciled_fingerprint: null,
+    reconciled_config: null,
     next_run_at: null,
     credential_failures: 0,
     attention_message: null,

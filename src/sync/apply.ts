@@ -139,6 +139,15 @@ export async function applyPlans(
   // Emails that change hands within the batch (a hand-over, a swap) are parked first, so the
   // organisation's unique email index never sees two users with one address.
   for (const p of plans) {
+    if (p.kind === 'change' && p.releaseFrom) {
+      // `.invalid` is reserved (RFC 2606): never delivered, never a real user's address.
+      await db
+        .updateTable('users')
+        .set({ email: `released-${p.releaseFrom}@address.invalid`, updated_at: now })
+        .where('id', '=', p.releaseFrom)
+        .where('status', '=', 'deactivated')
+        .execute();
+    }
     if (p.kind === 'change' && p.fields.some((f) => f.field === 'email')) {
       await db
         .updateTable('users')

@@ -58,7 +58,7 @@ export async function approveHeldDeletions(
       orgId,
       integrationId: integration.id,
       config: await loadConfig(db, integration),
-      all: false,
+      change: { kind: 'none' },
       now,
       retentionDays,
       deletionThreshold: null,

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Database, IntegrationsTable } from '../db/schema.ts';
+import { refreshStatistics } from '../db/statistics.ts';
 import type { Logger } from '../log.ts';
 import {
   clearRunMarks,
@@ -8,7 +9,7 @@ import {
   upsertMirrorPage,
   type MirrorEntry,
 } from './mirror/mirror-repo.ts';
-import { loadConfig } from './reconcile/config.ts';
+import { configChange, loadConfig } from './reconcile/config.ts';
 import { reconcile, type ReconcileResult, type ReconcileScope } from './reconcile/reconcile.ts';
 import { bufferedSink, runRecordSink } from './reconcile/run-sink.ts';
 import type { Run } from './run-record.ts';
@@ -25,6 +26,9 @@ import {
 import type { SourcePage, UserSource } from './user-source.ts';
 
 export type IntegrationRow = Selectable<IntegrationsTable>;
+
+/** A round or reconcile this large refreshes the planner's statistics (db/statistics.ts). */
+const BIG = 1000;
 
 /** How the engine understands a failure: a code and message for the run, and its kind. */
 export interface FailureInfo {
@@ -137,6 +141,10 @@ async function executeClaimed(
         }
       }
     }
+    // A large round changed the mirror's size or contents a lot: fresh planner statistics
+    // before the reconcile reads it.
+    const read = (await getRunRow(db, runId))?.users_read ?? 0;
+    if (read >= BIG) await refreshStatistics(db, ['entra_users', 'users', 'memberships']);
     // Settings may have changed while Graph was read: reconcile with what holds now.
     const current = (await loadIntegration(db, integrationId)) ?? integration;
     const config = await loadConfig(db, current);
@@ -144,7 +152,7 @@ async function executeClaimed(
       orgId: current.org_id,
       integrationId,
       config,
-      all: full || current.reconciled_fingerprint !== config.fingerprint,
+      change: full ? { kind: 'all' } : configChange(current.reconciled_config, config),
       now: deps.clock.now(),
       retentionDays: deps.retentionDays,
       deletionThreshold: current.deletion_threshold,
@@ -152,11 +160,15 @@ async function executeClaimed(
     const result = dryRun
       ? await previewReconcile(deps, runId, scope)
       : await reconcile(db, scope, runRecordSink(runId, now));
+    const counts = (await getRun(db, runId))?.counts;
+    if (counts && counts.created + counts.linked >= BIG) {
+      await refreshStatistics(db, ['users', 'memberships', 'membership_user_types']);
+    }
     return await finish(deps, runId, integration, {
       dryRun,
       graph: requested !== 'reconcile',
       deltaLink,
-      fingerprint: config.fingerprint,
+      snapshot: config.snapshot,
       result,
     });
   } catch (err) {
@@ -276,7 +288,7 @@ async function finish(
     dryRun: boolean;
     graph: boolean;
     deltaLink: string | null;
-    fingerprint: string;
+    snapshot: string;
     result: ReconcileResult;
   },
 ): Promise<Run | undefined> {
@@ -303,7 +315,7 @@ async function finish(
       }
       await trx
         .updateTable('integrations')
-        .set({ reconciled_fingerprint: round.fingerprint })
+        .set({ reconciled_config: round.snapshot })
         .where('id', '=', integration.id)
         .execute();
       if (held === null) {

@@ -241,6 +241,11 @@ function checkPlans(plans: UserPlan[], state: PageState, pageSize: number): void
   for (const u of state.byEmail.values()) held.set(u.email, u.id);
   const touched = new Set<string>();
   const all = [...state.byEmail.values()];
+  const movers = new Map<string, string>();
+  for (const p of plans) {
+    const to = p.kind === 'change' ? p.fields.find((f) => f.field === 'email')?.after : undefined;
+    if (p.kind === 'change' && to !== undefined) movers.set(p.userId, to);
+  }
   for (const p of plans) {
     switch (p.kind) {
       case 'skip':
@@ -269,7 +274,18 @@ function checkPlans(plans: UserPlan[], state: PageState, pageSize: number): void
           if (f.field === 'email') {
             expectPlausibleEmail(f.after);
             const owner = held.get(f.after);
-            expect(owner === undefined || owner === p.userId, `email ${f.after} taken`).toBe(true);
+            // Allowed takers of a held address: a deactivated user of this integration gives
+            // it up (releaseFrom), or its holder moves to another address in the same batch.
+            const released =
+              p.releaseFrom !== undefined &&
+              owner === p.releaseFrom &&
+              all.find((u) => u.id === owner)?.status === 'deactivated';
+            const movedAway =
+              owner !== undefined && movers.has(owner) && movers.get(owner) !== f.after;
+            expect(
+              owner === undefined || owner === p.userId || released || movedAway,
+              `email ${f.after} taken`,
+            ).toBe(true);
             held.set(f.after, p.userId);
           } else {
             expectGoodName(f.after);

@@ -31,7 +31,7 @@ export async function linkKnownEntraUser(
         orgId: user.orgId,
         integrationId: integration.id,
         config: await loadConfig(db, integration),
-        all: false,
+        change: { kind: 'none' },
         now,
         retentionDays: 0,
         deletionThreshold: null,

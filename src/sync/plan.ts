@@ -64,6 +64,12 @@ export type UserPlan =
       externalId: string;
       label: string;
       userId: string;
+      /**
+       * A platform user this integration deactivated (its Entra user gone) that still holds
+       * the email this user now has in Entra: the address passes on (apply.ts gives the
+       * deactivated user a placeholder address), as it did in Entra.
+       */
+      releaseFrom?: string;
       /** 'link' an unlinked platform user, or 'relink' one this integration had deactivated. */
       link: 'link' | 'relink' | null;
       reactivate: boolean;
@@ -291,6 +297,8 @@ function planExisting(
 ): UserPlan {
   const fields: FieldChange[] = [];
   const warnings: string[] = [];
+  const notes = [...d.notes];
+  let releaseFrom: string | undefined;
   let retry = false;
   const keep = (field: Field, entraName: string, next: string | null): void => {
     const before = user[field];
@@ -307,10 +315,24 @@ function planExisting(
     // A linked user of this batch that moves away from the email is no obstacle (hand-over, swap).
     const handedOver =
       link === null && movable.get(user.id) === d.email && !!owner && movable.has(owner.id);
-    if (owner && owner.id !== user.id && !handedOver) {
+    // A user this integration deactivated gives up its old address when Entra hands it on.
+    const releasable =
+      link === null &&
+      !!owner &&
+      owner.id !== user.id &&
+      owner.status === 'deactivated' &&
+      isSourceDeactivation(owner.deactivationReason) &&
+      owner.sourceIntegrationId === user.sourceIntegrationId;
+    if (owner && owner.id !== user.id && !handedOver && !releasable) {
       warnings.push(`email ${d.email} is used by another platform user: kept ${user.email}`);
       retry = true;
     } else {
+      if (releasable && owner) {
+        releaseFrom = owner.id;
+        notes.push(
+          `email ${d.email} passed on from ${owner.firstName} ${owner.lastName}, deactivated since their Entra account went`,
+        );
+      }
       fields.push({ field: 'email', before: user.email, after: d.email });
     }
   } else if (d.email === null) {
@@ -342,10 +364,11 @@ function planExisting(
     fields,
     ...(membershipChanged ? { membership: { before: user.managed, after } } : {}),
     warnings,
-    notes: d.notes,
+    notes,
     assigned,
     active,
     retry,
+    ...(releaseFrom ? { releaseFrom } : {}),
   };
 }
 

@@ -106,9 +106,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       .selectAll()
       .where('id', '=', integrationId)
       .executeTakeFirst();
-    if (!row || row.enabled !== 1 || row.reconciled_fingerprint === null) return;
+    if (!row || row.enabled !== 1 || row.reconciled_config === null) return;
     const config = await loadConfig(deps.db, row);
-    if (config.fingerprint === row.reconciled_fingerprint) return;
+    if (config.snapshot === row.reconciled_config) return;
     try {
       const run = await createRun(
         deps.db,
@@ -181,7 +181,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         .select('id')
         .where('org_id', '=', orgId)
         .where('enabled', '=', 1)
-        .where('reconciled_fingerprint', 'is not', null)
+        .where('reconciled_config', 'is not', null)
         .execute();
       for (const { id } of ids) await reconcileIfOutdated(id);
     },

@@ -353,6 +353,49 @@ describeEachDialect('convergence (issue 10) through the REST API', (dialect) => 
     expect((await changes(run.id)).filter((c) => c.action === 'skip')).toEqual([]);
   });
 
+  it('3c. two Entra users swap addresses within one round: both settle in one run', async () => {
+    await setup();
+    const a = person('Anna', 'First', { department: 'Sales', jobTitle: 'Employee' });
+    const b = person('Bert', 'Second', { department: 'Sales', jobTitle: 'Employee' });
+    await env.run({ full: true });
+    const pa = await mustUser('anna.first@contoso.test');
+    const pb = await mustUser('bert.second@contoso.test');
+    env.emulator.tenant.updateUser(a.id, { mail: 'swap@contoso.test' });
+    env.emulator.tenant.updateUser(b.id, { mail: 'anna.first@contoso.test' });
+    env.emulator.tenant.updateUser(a.id, { mail: 'bert.second@contoso.test' });
+
+    const run = await env.run();
+    expect(run.status).toBe('succeeded');
+    expect((await userById(pa.id)).email).toBe('bert.second@contoso.test');
+    expect((await userById(pb.id)).email).toBe('anna.first@contoso.test');
+  });
+
+  it('3d. the address of a user deleted in Entra passes to another user in one run', async () => {
+    await setup();
+    const gone = person('Gone', 'Person', { department: 'Sales', jobTitle: 'Employee' });
+    const heir = person('Heir', 'Person', { department: 'Sales', jobTitle: 'Employee' });
+    await env.run({ full: true });
+    const pGone = await mustUser('gone.person@contoso.test');
+    const pHeir = await mustUser('heir.person@contoso.test');
+    env.emulator.tenant.hardDeleteUser(gone.id);
+    await env.run();
+    expect((await userById(pGone.id)).status).toBe('deactivated');
+    // The mailbox is handed to a colleague, as Exchange administrators do.
+    env.emulator.tenant.updateUser(heir.id, { mail: 'gone.person@contoso.test' });
+
+    const run = await env.run();
+    expect(run.status).toBe('succeeded');
+    expect(await userById(pHeir.id)).toMatchObject({
+      email: 'gone.person@contoso.test',
+      status: 'active',
+    });
+    const old = await userById(pGone.id);
+    expect(old.status).toBe('deactivated');
+    expect(old.email).toMatch(/@address\.invalid$/);
+    const log = await changes(run.id);
+    expect(JSON.stringify(log)).toContain('passed on from Gone Person');
+  });
+
   // ── Reproductions 4 and 5: held deletions are pending state ──
 
   it('4. held deletions stay pending, and apply once the threshold is raised; the held run ends', async () => {

@@ -16,7 +16,10 @@ import { createSyncEnv, type SyncEnv } from '../helpers/sync-env.ts';
  *   action that would break this is skipped (Entra itself enforces unique addresses);
  * - given names and surnames are never blank (a blank name is history-dependent by SPEC §3:
  *   a linked user keeps the old one; the workflow tests cover it);
- * - no administrator deactivations (a sync never reactivates those, by SPEC §4).
+ * - no administrator deactivations (a sync never reactivates those, by SPEC §4);
+ * - a platform user gets an Entra address only while an Entra user the service knows by that
+ *   address holds it (it links at once), never one Entra changed since the last read: two
+ *   platform users for one person are a conflict the sync reports, not one it resolves.
  * Units are created at the top level from a small name pool, so twins (ambiguous names),
  * misses and comma lists all happen; values of the three match fields come from one pool, so
  * swapping the unit and user type fields between department, jobTitle and city matters.
@@ -225,6 +228,15 @@ class Driver {
   readonly log: string[] = [];
   constructor(private readonly env: SyncEnv) {}
 
+  /**
+   * Entra users whose mail changed since the service last read Entra (a run or a preview).
+   * A platform user created with such an address meets a linked user the mirror still knows
+   * by its old address: the sync reports that duplicate as a conflict an administrator must
+   * resolve (it never merges or renames a user an administrator created), so no from-scratch
+   * sync can be equal; the generator leaves that history out.
+   */
+  private readonly mailChanged = new Set<string>();
+
   private present(mail: string): boolean {
     return this.known.some((k) => k.state !== 'hard' && k.mail === mail);
   }
@@ -274,6 +286,7 @@ class Driver {
         if (!u || this.present(mail)) return false;
         t.updateUser(u.id, { mail });
         u.mail = mail;
+        this.mailChanged.add(u.id);
         return true;
       }
       case 'setNames': {
@@ -342,6 +355,12 @@ class Driver {
         return (await api('PATCH', `/user-types/${ty.id}`, { name: a.name })).status === 200;
       }
       case 'platformUser': {
+        // Pool addresses only while an Entra user the service knows by it holds them (they
+        // link), else addresses Entra never uses; see `mailChanged` for why.
+        if (a.mail < MAILS) {
+          const holder = this.known.find((k) => k.state !== 'hard' && k.mail === mailOf(a.mail));
+          if (!holder || this.mailChanged.has(holder.id)) return false;
+        }
         const res = await api('POST', '/users', {
           firstName: 'Local',
           lastName: 'Person',
@@ -377,9 +396,11 @@ class Driver {
       }
       case 'run':
         await this.env.run();
+        this.mailChanged.clear();
         return true;
       case 'preview':
         await this.env.run({ dryRun: true });
+        this.mailChanged.clear();
         return true;
       case 'approve': {
         await this.env.idle();

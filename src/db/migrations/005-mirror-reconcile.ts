@@ -11,8 +11,9 @@ import { sql, type Kysely } from 'kysely';
  * - `entra_users.invalid_property`: Graph sent this user with a property of the wrong type;
  *   the last good values are kept and nothing is deactivated because of it.
  * - `entra_users.changed_at`: when Entra last changed the user (as far as the service saw).
- * - `integrations.reconciled_fingerprint`: the configuration (settings, units, user types) the
- *   directory was last reconciled with; a different one reconciles every row.
+ * - `integrations.reconciled_config`: the configuration (settings, unit and user type name
+ *   keys) the directory was last reconciled with, as JSON; a change of settings reconciles
+ *   every row, a change of names only the rows whose values use those names.
  * The settings-dependent `exclusion` column, `run_seen` (previews now read into the mirror like
  * runs), the unused `checkpoint` and `full_round` columns go.
  */
@@ -30,10 +31,7 @@ export function mirrorReconcile() {
       await sql`create index entra_users_todo on entra_users (integration_id, external_id) where todo <> 0`.execute(
         db,
       );
-      await db.schema
-        .alterTable('integrations')
-        .addColumn('reconciled_fingerprint', 'text')
-        .execute();
+      await db.schema.alterTable('integrations').addColumn('reconciled_config', 'text').execute();
       await db.schema.alterTable('integrations').dropColumn('full_round').execute();
       await db.schema.alterTable('sync_runs').dropColumn('checkpoint').execute();
       await db.schema.dropTable('run_seen').execute();

@@ -280,6 +280,24 @@ export async function markForReconcile(
   }
 }
 
+/** One page of settled rows (object id and values), in object id order: for name-change scans. */
+export async function settledDataPage(
+  db: Db,
+  integrationId: string,
+  after: string,
+  limit: number,
+): Promise<{ external_id: string; data: string }[]> {
+  return db
+    .selectFrom('entra_users')
+    .select(['external_id', 'data'])
+    .where('integration_id', '=', integrationId)
+    .where('todo', '=', 0)
+    .where('external_id', '>', after)
+    .orderBy('external_id')
+    .limit(limit)
+    .execute();
+}
+
 /** A mirror row by object id, with when Entra last changed it. */
 export async function findMirrorRow(db: Db, integrationId: string, externalId: string) {
   const r = await db

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db, IntegrationsTable } from '../../db/schema.ts';
-import { nameKey } from '../../directory/name-key.ts';
 import { buildLookups, type DirectoryLookups, type MappingSettings } from '../map.ts';
 
 /**
@@ -14,7 +13,18 @@ export interface ReconcileConfig {
   lookups: DirectoryLookups;
   /** Unit and user type names by id, for the change log. */
   names: ReadonlyMap<string, string>;
+  /** What matching reads, as stored JSON: settings, unit name keys → ids, type keys → id. */
+  snapshot: string;
+  /** Short hash of the snapshot: equal fingerprints, equal desired states. */
   fingerprint: string;
+}
+
+/** The stored form of a configuration (integrations.reconciled_config). */
+interface Snapshot {
+  v: 2;
+  settings: [string, string, boolean, boolean];
+  units: Record<string, string[]>;
+  userTypes: Record<string, string>;
 }
 
 interface Named {
@@ -43,27 +53,74 @@ export function buildConfig(
 ): ReconcileConfig {
   const names = new Map<string, string>();
   for (const x of [...units, ...userTypes]) names.set(x.id, x.name);
-  const keyed = (list: readonly Named[]) => list.map((x) => `${x.id}=${nameKey(x.name)}`).sort();
-  const hash = createHash('sha256');
-  hash.update(
-    JSON.stringify({
-      v: 1,
-      settings: [
-        settings.unitField,
-        settings.userTypeField,
-        settings.includeGuests,
-        settings.deactivateDisabledUsers,
-      ],
-      units: keyed(units),
-      userTypes: keyed(userTypes),
-    }),
-  );
+  const lookups = buildLookups(units, userTypes);
+  const snap: Snapshot = {
+    v: 2,
+    settings: [
+      settings.unitField,
+      settings.userTypeField,
+      settings.includeGuests,
+      settings.deactivateDisabledUsers,
+    ],
+    units: sortedRecord([...lookups.unitsByName].map(([k, ids]) => [k, [...ids].sort()])),
+    userTypes: sortedRecord([...lookups.userTypesByName]),
+  };
+  const snapshot = JSON.stringify(snap);
   return {
     settings,
-    lookups: buildLookups(units, userTypes),
+    lookups,
     names,
-    fingerprint: hash.digest('base64url'),
+    snapshot,
+    fingerprint: createHash('sha256').update(snapshot).digest('base64url'),
   };
+}
+
+function sortedRecord<T>(entries: [string, T][]): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) out[k] = v;
+  return out;
+}
+
+/** Which mirror rows a configuration change can affect (pure). */
+export type ConfigChange =
+  | { kind: 'none' }
+  /** Settings changed, or nothing is known of the last configuration: every row. */
+  | { kind: 'all' }
+  /** Only units or user types: rows whose unit value or a user type part has one of these keys. */
+  | { kind: 'names'; unitKeys: ReadonlySet<string>; userTypeKeys: ReadonlySet<string> };
+
+function parseSnapshot(json: string | null): Snapshot | null {
+  if (!json) return null;
+  try {
+    const v = JSON.parse(json) as Partial<Snapshot>;
+    return v.v === 2 && Array.isArray(v.settings) && v.units && v.userTypes
+      ? (v as Snapshot)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Pure: what changed between the configuration the directory was reconciled with and this
+ * one. A unit or user type name key whose ids differ (created, renamed, deleted, a second
+ * unit of that name) affects only the users whose value has that key; anything else affects
+ * every user.
+ */
+export function configChange(previous: string | null, next: ReconcileConfig): ConfigChange {
+  if (previous === next.snapshot) return { kind: 'none' };
+  const a = parseSnapshot(previous);
+  const b = parseSnapshot(next.snapshot);
+  if (!a || !b || JSON.stringify(a.settings) !== JSON.stringify(b.settings)) return { kind: 'all' };
+  const unitKeys = new Set<string>();
+  for (const k of new Set([...Object.keys(a.units), ...Object.keys(b.units)])) {
+    if (JSON.stringify(a.units[k] ?? null) !== JSON.stringify(b.units[k] ?? null)) unitKeys.add(k);
+  }
+  const userTypeKeys = new Set<string>();
+  for (const k of new Set([...Object.keys(a.userTypes), ...Object.keys(b.userTypes)])) {
+    if ((a.userTypes[k] ?? null) !== (b.userTypes[k] ?? null)) userTypeKeys.add(k);
+  }
+  return { kind: 'names', unitKeys, userTypeKeys };
 }
 
 /** Reads the configuration of an integration now. */

@@ -5,7 +5,9 @@ import {
   candidateBatch,
   countPendingDeactivations,
   pendingDeactivationBatch,
+  markForReconcile,
   recordOutcomes,
+  settledDataPage,
   type CandidateRow,
   type RowOutcome,
 } from '../mirror/mirror-repo.ts';
@@ -17,7 +19,9 @@ import {
   type ManagedMembership,
   type UserPlan,
 } from '../plan.ts';
-import type { ReconcileConfig } from './config.ts';
+import type { ConfigChange, ReconcileConfig } from './config.ts';
+import { affectedByNames } from './affected.ts';
+import { parseStoredEntraUser } from '../stored-entra-user.ts';
 import { decide } from './desired.ts';
 import type { RunSink } from './run-sink.ts';
 
@@ -28,8 +32,12 @@ export interface ReconcileScope {
   orgId: string;
   integrationId: string;
   config: ReconcileConfig;
-  /** Every row (the configuration changed, or a full run), or only those with something to do. */
-  all: boolean;
+  /**
+   * What changed in the configuration since the last reconcile: every row is looked at
+   * (`all`: settings changed, or a full run), or the rows whose values use a changed unit or
+   * user type name, besides the rows with something to do.
+   */
+  change: ConfigChange;
   now: Date;
   retentionDays: number;
   /** Deactivations above this many are held (0 = no guard); null = apply them (approval). */
@@ -63,6 +71,7 @@ export async function reconcile(
   scope: ReconcileScope,
   sink: RunSink,
 ): Promise<ReconcileResult> {
+  if (scope.change.kind === 'names') await markAffectedRows(db, scope, scope.change);
   await reconcilePass(db, scope, sink, true);
   const pending = await countPendingDeactivations(db, scope.integrationId);
   const threshold = scope.deletionThreshold;
@@ -78,6 +87,37 @@ export async function reconcile(
   return { held, deactivated };
 }
 
+/**
+ * A unit or user type was created, renamed or deleted: marks for reconcile the settled rows
+ * whose values use one of the changed names. Reads the mirror a page at a time (object id and
+ * values only) and writes only the affected rows, so a change that moves 1% of a directory
+ * costs a read of it, not a reconcile of every user.
+ */
+async function markAffectedRows(
+  db: Db,
+  scope: ReconcileScope,
+  change: Extract<ConfigChange, { kind: 'names' }>,
+): Promise<void> {
+  if (!change.unitKeys.size && !change.userTypeKeys.size) return;
+  let after = '';
+  for (;;) {
+    const page = await settledDataPage(db, scope.integrationId, after, SCAN_BATCH);
+    if (!page.length) return;
+    after = page[page.length - 1]?.external_id ?? after;
+    const hit: string[] = [];
+    for (const r of page) {
+      const u = parseStoredEntraUser(r.data);
+      if (u && affectedByNames(u, scope.config.settings, change.unitKeys, change.userTypeKeys)) {
+        hit.push(r.external_id);
+      }
+    }
+    if (hit.length) await markForReconcile(db, scope.integrationId, hit);
+  }
+}
+
+/** Mirror rows read per page when scanning for a name change (two columns each). */
+const SCAN_BATCH = 5000;
+
 async function reconcilePass(
   db: Db,
   scope: ReconcileScope,
@@ -87,7 +127,7 @@ async function reconcilePass(
   let after = '';
   for (;;) {
     const rows = await candidateBatch(db, scope.integrationId, {
-      all: scope.all,
+      all: scope.change.kind === 'all',
       linked,
       after,
       limit: BATCH,
