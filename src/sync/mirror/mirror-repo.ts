@@ -234,6 +234,9 @@ export async function countPendingDeactivations(db: Db, integrationId: string): 
     .selectFrom('entra_users')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('integration_id', '=', integrationId)
+    // `todo <> 0` word for word, so SQLite uses the partial index entra_users_todo (it does
+    // not infer it from `todo = 2`); an idle run must not scan the mirror.
+    .where('todo', '<>', 0)
     .where('todo', '=', 2)
     .where('outcome', '=', 'deactivate')
     .executeTakeFirst();
@@ -251,6 +254,7 @@ export async function pendingDeactivationBatch(
     .selectFrom('entra_users')
     .select(['external_id', 'email', 'data', 'removed', 'removed_reason', 'invalid_property'])
     .where('integration_id', '=', integrationId)
+    .where('todo', '<>', 0)
     .where('todo', '=', 2)
     .where('outcome', '=', 'deactivate')
     .where('external_id', '>', after)
