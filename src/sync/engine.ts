@@ -160,9 +160,11 @@ async function executeClaimed(
     const result = dryRun
       ? await previewReconcile(deps, runId, scope)
       : await reconcile(db, scope, runRecordSink(runId, now));
+    // The reconcile settled (or created) many rows: the partial index of rows to do has
+    // emptied and the directory grew, so plans made on the old statistics would scan.
     const counts = (await getRun(db, runId))?.counts;
-    if (counts && counts.created + counts.linked >= BIG) {
-      await refreshStatistics(db, ['users', 'memberships', 'membership_user_types']);
+    if (!dryRun && (read >= BIG || (counts && counts.created + counts.linked >= BIG))) {
+      await refreshStatistics(db, ['entra_users', 'users', 'memberships', 'membership_user_types']);
     }
     return await finish(deps, runId, integration, {
       dryRun,
