@@ -4,6 +4,7 @@ import type { Database, IntegrationsTable } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import {
   clearRunMarks,
+  countLinkedUsers,
   markUnseen,
   upsertMirrorPage,
   type MirrorEntry,
@@ -11,6 +12,7 @@ import {
 import { loadConfig } from './reconcile/config.ts';
 import { reconcile, type ReconcileResult, type ReconcileScope } from './reconcile/reconcile.ts';
 import { bufferedSink, runRecordSink } from './reconcile/run-sink.ts';
+import { effectiveUnassignmentThreshold } from './reconcile/unassign-guard.ts';
 import type { Run } from './run-record.ts';
 import {
   addRunProgress,
@@ -148,6 +150,10 @@ async function executeClaimed(
       now: deps.clock.now(),
       retentionDays: deps.retentionDays,
       deletionThreshold: current.deletion_threshold,
+      unassignmentThreshold: effectiveUnassignmentThreshold(
+        current.unassignment_threshold,
+        await countLinkedUsers(db, integrationId),
+      ),
     };
     const result = dryRun
       ? await previewReconcile(deps, runId, scope)
@@ -157,6 +163,7 @@ async function executeClaimed(
       graph: requested !== 'reconcile',
       deltaLink,
       fingerprint: config.fingerprint,
+      unassignmentThreshold: scope.unassignmentThreshold ?? 0,
       result,
     });
   } catch (err) {
@@ -277,12 +284,15 @@ async function finish(
     graph: boolean;
     deltaLink: string | null;
     fingerprint: string;
+    unassignmentThreshold: number;
     result: ReconcileResult;
   },
 ): Promise<Run | undefined> {
   const { db } = deps;
   const at = deps.clock.now().toISOString();
   const held = round.result.held;
+  const heldUnassignments = round.result.heldUnassignments ?? null;
+  const anyHeld = held !== null || heldUnassignments !== null;
   await db.transaction().execute(async (trx) => {
     if (!round.dryRun) {
       if (round.graph) {
@@ -306,12 +316,12 @@ async function finish(
         .set({ reconciled_fingerprint: round.fingerprint })
         .where('id', '=', integration.id)
         .execute();
-      if (held === null) {
+      if (!anyHeld) {
         await closeHeldRuns(
           trx,
           integration.id,
           runId,
-          `Superseded by run ${runId}: the deactivations held here were applied by it, or are no longer needed.`,
+          `Superseded by run ${runId}: the changes held here were applied by it, or are no longer needed.`,
           at,
         );
       }
@@ -323,9 +333,17 @@ async function finish(
         `${held} users would be deactivated, more than the deletion threshold of ${integration.deletion_threshold}: deactivations are held until an administrator approves them.`,
       );
     }
-    await transitionRun(trx, runId, held !== null ? 'held' : 'succeeded', {
+    if (heldUnassignments !== null) {
+      await appendRunNote(
+        trx,
+        runId,
+        `${heldUnassignments} users would lose their managed membership, more than the unassignment threshold of ${round.unassignmentThreshold}: these removals are held until an administrator approves them.`,
+      );
+    }
+    await transitionRun(trx, runId, anyHeld ? 'held' : 'succeeded', {
       now: at,
       heldDeletions: held ?? 0,
+      heldUnassignments: heldUnassignments ?? 0,
     });
   });
   return getRun(db, runId);

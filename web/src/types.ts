@@ -56,6 +56,8 @@ export interface Integration {
   deactivateDisabledUsers: boolean;
   includeGuests: boolean;
   deletionThreshold: number;
+  /** null = the default: 100 users or 10% of the linked users, whichever is lower. */
+  unassignmentThreshold: number | null;
   syncIntervalMinutes: number;
   /** When the scheduler runs it next; null when it is not scheduled (e.g. disabled). */
   nextRunAt: string | null;
@@ -79,6 +81,7 @@ export interface IntegrationInput {
   deactivateDisabledUsers: boolean;
   includeGuests: boolean;
   deletionThreshold: number;
+  unassignmentThreshold: number | null;
   syncIntervalMinutes: number;
 }
 
@@ -116,6 +119,7 @@ export interface Run {
   progress?: { usersRead: number; pages: number; total?: number | null } | null;
   counts?: Partial<RunCounts> | null;
   heldDeletions?: number | null;
+  heldUnassignments?: number | null;
   error: { code: string; message: string } | null;
   notes?: string[] | string | null;
 }

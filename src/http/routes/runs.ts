@@ -35,6 +35,7 @@ const runSchema = z.object({
   progress: z.object({ usersRead: z.number(), pages: z.number() }),
   counts: countsSchema,
   heldDeletions: z.number(),
+  heldUnassignments: z.number(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   notes: z.array(z.string()),
 });
@@ -186,12 +187,17 @@ export function registerRunRoutes(app: ApiApp, ctx: AppContext, sync: SyncServic
     {
       schema: {
         tags,
-        summary: 'Apply the deactivations a run held back (deletion guard)',
+        summary:
+          'Apply the deactivations and membership removals a run held back (deletion and unassignment guards)',
         params: runParams,
         response: { 200: runSchema },
       },
     },
-    async (request) => sync.approve(principalOf(request).orgId, request.params.runId),
+    async (request) => {
+      const who = principalOf(request);
+      const by = who.kind === 'token' ? `API token "${who.tokenName}"` : who.email;
+      return sync.approve(who.orgId, request.params.runId, by);
+    },
   );
 }
 

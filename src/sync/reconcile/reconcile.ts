@@ -3,7 +3,9 @@ import { applyPlans, changeRows, deactivationSet, type ChangeRow } from '../appl
 import type { Exclusion } from '../map.ts';
 import {
   candidateBatch,
+  countPending,
   countPendingDeactivations,
+  pendingBatchOf,
   pendingDeactivationBatch,
   recordOutcomes,
   type CandidateRow,
@@ -20,6 +22,7 @@ import {
 import type { ReconcileConfig } from './config.ts';
 import { decide } from './desired.ts';
 import type { RunSink } from './run-sink.ts';
+import { deferUnassignments, takesMembership } from './unassign-guard.ts';
 
 /** Rows planned and applied per transaction. */
 const BATCH = 1000;
@@ -34,11 +37,18 @@ export interface ReconcileScope {
   retentionDays: number;
   /** Deactivations above this many are held (0 = no guard); null = apply them (approval). */
   deletionThreshold: number | null;
+  /**
+   * Managed membership removals above this many are held (the threshold in force, default
+   * resolved); 0 or absent = no guard, removals apply at once.
+   */
+  unassignmentThreshold?: number;
 }
 
 export interface ReconcileResult {
   /** Pending deactivations when the guard held them, else null. */
   held: number | null;
+  /** Pending managed membership removals when the unassignment guard held them, else null. */
+  heldUnassignments?: number | null;
   deactivated: number;
 }
 
@@ -63,7 +73,8 @@ export async function reconcile(
   scope: ReconcileScope,
   sink: RunSink,
 ): Promise<ReconcileResult> {
-  await reconcilePass(db, scope, sink, true);
+  const guardUnassign = (scope.unassignmentThreshold ?? 0) > 0;
+  await reconcilePass(db, scope, sink, true, guardUnassign);
   const pending = await countPendingDeactivations(db, scope.integrationId);
   const threshold = scope.deletionThreshold;
   let held: number | null = null;
@@ -74,8 +85,19 @@ export async function reconcile(
   } else if (pending > 0) {
     deactivated = await applyPendingDeactivations(db, scope, sink, '');
   }
-  await reconcilePass(db, scope, sink, false);
-  return { held, deactivated };
+  // The unassignment guard, like the deletion guard: removals decided in pass 1 are pending.
+  let heldUnassignments: number | null = null;
+  if (guardUnassign) {
+    const removals = await countPending(db, scope.integrationId, 'unassign');
+    if (removals > (scope.unassignmentThreshold ?? 0)) {
+      heldUnassignments = removals;
+      await logHeldUnassignments(db, scope, sink);
+    } else if (removals > 0) {
+      await applyPendingUnassignments(db, scope, sink);
+    }
+  }
+  await reconcilePass(db, scope, sink, false, false);
+  return { held, heldUnassignments, deactivated };
 }
 
 async function reconcilePass(
@@ -83,6 +105,7 @@ async function reconcilePass(
   scope: ReconcileScope,
   sink: RunSink,
   linked: boolean,
+  deferRemovals: boolean,
 ): Promise<void> {
   let after = '';
   for (;;) {
@@ -94,7 +117,7 @@ async function reconcilePass(
     });
     if (!rows.length) return;
     after = rows[rows.length - 1]?.externalId ?? after;
-    await inTransaction(db, (trx) => reconcileRows(trx, scope, rows, sink));
+    await inTransaction(db, (trx) => reconcileRows(trx, scope, rows, sink, deferRemovals));
   }
 }
 
@@ -107,6 +130,7 @@ export async function reconcileRows(
   scope: ReconcileScope,
   rows: readonly CandidateRow[],
   sink: RunSink,
+  deferRemovals = false,
 ): Promise<UserPlan[]> {
   const plans: UserPlan[] = [];
   const desired = [];
@@ -132,18 +156,23 @@ export async function reconcileRows(
     desired.flatMap((d) => (d.email && !d.exclusion ? [d.email] : [])),
   );
   plans.push(...planPage(desired, state, scope.integrationId));
+  // Under the unassignment guard, membership removals wait to be counted (pending state).
+  const { plans: toApply, deferred } = deferRemovals
+    ? deferUnassignments(plans)
+    : { plans, deferred: [] };
   const ctx = {
     orgId: scope.orgId,
     integrationId: scope.integrationId,
     now: scope.now,
     describe: describer(scope.config.names),
   };
-  const newIds = await applyPlans(db, plans, ctx);
-  await sink.record(db, changeRows(plans, ctx, newIds), countPlans(plans));
+  const newIds = await applyPlans(db, toApply, ctx);
+  await sink.record(db, changeRows(toApply, ctx, newIds), countPlans(toApply));
   const outcomes = new Map<string, RowOutcome>();
   for (const p of plans) outcomes.set(p.externalId, outcomeOf(p));
+  for (const id of deferred) outcomes.set(id, { outcome: 'unassign', todo: 2 });
   await recordOutcomes(db, scope.integrationId, outcomes);
-  return plans;
+  return toApply;
 }
 
 function outcomeOf(p: UserPlan): RowOutcome {
@@ -207,7 +236,11 @@ async function logHeld(db: Db, scope: ReconcileScope, sink: RunSink): Promise<vo
         userId: user.id,
         action: 'held',
         subject: `${user.firstName} ${user.lastName} <${user.email}>`,
-        details: { reason: EXCLUSION_TEXT[p.exclusion], deactivationReason: reasonOf(p.exclusion) },
+        details: {
+          held: 'deactivation',
+          reason: EXCLUSION_TEXT[p.exclusion],
+          deactivationReason: reasonOf(p.exclusion),
+        },
       });
     }
     await inTransaction(db, (trx) => sink.record(trx, rows, {}));
@@ -281,6 +314,70 @@ export async function applyPendingDeactivations(
       await sink.record(trx, rows, { deactivated: rows.length });
       return rows.length;
     });
+  }
+}
+
+/**
+ * Logs every pending membership removal as `held` (the unassignment guard stopped them), with
+ * the membership it would remove and why, decided again from the mirror now.
+ */
+async function logHeldUnassignments(db: Db, scope: ReconcileScope, sink: RunSink): Promise<void> {
+  const describe = describer(scope.config.names);
+  let after = '';
+  for (;;) {
+    const batch = await pendingBatchOf(db, scope.integrationId, 'unassign', after, BATCH);
+    if (!batch.length) return;
+    after = batch[batch.length - 1]?.externalId ?? after;
+    const desired = batch.flatMap((row) => {
+      const d = decide(row, scope.config);
+      return d.kind === 'desired' ? [d.desired] : [];
+    });
+    const state = await loadPageState(
+      db,
+      scope.orgId,
+      scope.integrationId,
+      desired.map((d) => d.externalId),
+      [],
+    );
+    const rows: ChangeRow[] = [];
+    for (const p of planPage(desired, state, scope.integrationId)) {
+      if (!takesMembership(p) || !p.membership) continue;
+      const why = [...p.notes, ...p.warnings];
+      rows.push({
+        externalId: p.externalId,
+        userId: p.userId,
+        action: 'held',
+        subject: p.label,
+        details: {
+          held: 'unassignment',
+          reason: `the managed membership would be removed${why.length ? `: ${why.join('; ')}` : ''}`,
+          changes: [{ field: 'membership', before: describe(p.membership.before), after: null }],
+          ...(p.notes.length ? { notes: p.notes } : {}),
+        },
+      });
+    }
+    await inTransaction(db, (trx) => sink.record(trx, rows, {}));
+  }
+}
+
+/**
+ * Applies the pending membership removals (the guard let them through, or an administrator
+ * approved them): each row is reconciled again now, so a row that no longer asks for a
+ * removal gets whatever it asks for instead. Returns how many rows were reconciled.
+ */
+export async function applyPendingUnassignments(
+  db: Db,
+  scope: ReconcileScope,
+  sink: RunSink,
+): Promise<number> {
+  let done = 0;
+  let after = '';
+  for (;;) {
+    const batch = await pendingBatchOf(db, scope.integrationId, 'unassign', after, BATCH);
+    if (!batch.length) return done;
+    after = batch[batch.length - 1]?.externalId ?? after;
+    await inTransaction(db, (trx) => reconcileRows(trx, scope, batch, sink, false));
+    done += batch.length;
   }
 }
 

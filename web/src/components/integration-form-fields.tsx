@@ -142,6 +142,17 @@ export function IntegrationFormFields(props: Props): ReactNode {
             error={errors.deletionThreshold}
           />
           <TextField
+            id="integration-unassignment-threshold"
+            label="Unassignment threshold"
+            type="number"
+            min={0}
+            placeholder="Default: 100 or 10%"
+            value={form.unassignmentThreshold}
+            onChange={(unassignmentThreshold) => onChange({ unassignmentThreshold })}
+            help={HELP.unassignmentThreshold}
+            error={errors.unassignmentThreshold}
+          />
+          <TextField
             id="integration-sync-interval"
             label="Sync interval (minutes)"
             type="number"
