@@ -38,7 +38,8 @@ export function emptyForm(): IntegrationFormState {
     secretExpiresAt: '',
     unitField: 'department',
     userTypeField: 'jobTitle',
-    enabled: true,
+    // Off until a passing Test connection (issue 17): an untested integration must not run.
+    enabled: false,
     cloud: 'global',
     deactivateDisabledUsers: true,
     includeGuests: false,

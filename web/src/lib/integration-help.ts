@@ -40,6 +40,8 @@ export const HELP = {
   userTypeField:
     'The Entra user property listing the user’s user types, comma-separated, e.g. job title “Employee, Manager”. Must differ from the unit field.',
   enabled: 'Only enabled integrations are synchronised on their schedule.',
+  enableAfterTest:
+    'A new integration starts disabled: save it, press Test connection, and Enable is offered once the connection works (with a preview of what the first synchronisation will do).',
   cloud:
     'Global for almost every tenant. National clouds: Entra admin center → Overview → the tenant’s “Cloud” or the login host you sign in at.',
   deactivateDisabledUsers:

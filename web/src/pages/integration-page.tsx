@@ -9,6 +9,7 @@ import {
   createIntegration,
   deleteIntegration,
   getIntegration,
+  listRuns,
   startSync,
   testIntegration,
   updateIntegration,
@@ -27,7 +28,7 @@ import { paths } from '../lib/routes.ts';
 import { secretWarning, secretWarningText } from '../lib/secret-expiry.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Link, navigate } from '../router.tsx';
-import type { Integration, TestResult } from '../types.ts';
+import type { Integration, Run, TestResult } from '../types.ts';
 
 const FORM_FIELDS = Object.keys(emptyForm()) as (keyof IntegrationFormState)[];
 
@@ -71,7 +72,7 @@ function IntegrationEditor({
     new URLSearchParams(window.location.search).has('created')
       ? {
           kind: 'success',
-          text: 'Integration created. Test the connection, then initiate the first synchronisation.',
+          text: 'Integration created, disabled. Test the connection: once it works, preview what the first synchronisation will do, then enable it or initiate the synchronisation.',
         }
       : null,
   );
@@ -79,6 +80,9 @@ function IntegrationEditor({
   const [testResult, setTestResult] = useState<TestResult | null>(null);
   const [runsKey, setRunsKey] = useState(0);
   const [savedNote, setSavedNote] = useState(false);
+  /** The latest finished preview, shown beside Enable once the test passed. */
+  const [lastPreview, setLastPreview] = useState<Run | null>(null);
+  const canEnable = (saved?.enabled ?? false) || testResult?.ok === true;
 
   const secretRequired = !saved?.secretSet || replacingSecret;
   const clientErrors = validateForm(form, secretRequired);
@@ -148,7 +152,14 @@ function IntegrationEditor({
     setNotice(null);
     setTestResult(null);
     try {
-      setTestResult(await testIntegration(integrationId));
+      const result = await testIntegration(integrationId);
+      setTestResult(result);
+      if (result.ok) {
+        const runs = await listRuns(integrationId, 20);
+        setLastPreview(
+          runs.find((r) => r.dryRun && (r.status === 'succeeded' || r.status === 'held')) ?? null,
+        );
+      }
     } catch (err) {
       setNotice({ kind: 'error', text: messageOf(err) });
     } finally {
@@ -169,6 +180,24 @@ function IntegrationEditor({
       setNotice({ kind: 'error', text: messageOf(err) });
       setBusy(null);
       setRunsKey((key) => key + 1);
+    }
+  };
+
+  const enable = async (integration: Integration): Promise<void> => {
+    setBusy('enable');
+    setNotice(null);
+    try {
+      const updated = await updateIntegration(integration.id, { enabled: true });
+      setSaved(updated);
+      setForm(formFromIntegration(updated));
+      setNotice({
+        kind: 'success',
+        text: 'Enabled: the integration now synchronises on its schedule. Initiate synchronisation to run the first full synchronisation now.',
+      });
+    } catch (err) {
+      setNotice({ kind: 'error', text: messageOf(err) });
+    } finally {
+      setBusy(null);
     }
   };
 
@@ -233,6 +262,7 @@ function IntegrationEditor({
             if (!replacing) change({ secret: '' });
           }}
           onChange={change}
+          canEnable={canEnable}
         />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy !== null}>
@@ -278,6 +308,36 @@ function IntegrationEditor({
       </form>
 
       {testResult ? <TestResultView result={testResult} /> : null}
+      {saved && !saved.enabled && testResult?.ok ? (
+        <section className="card" data-testid="enable-offer" aria-labelledby="enable-title">
+          <h2 id="enable-title">Ready to enable</h2>
+          {lastPreview ? (
+            <p data-testid="enable-preview">
+              The last preview would create {lastPreview.counts?.created ?? 0}, update{' '}
+              {lastPreview.counts?.updated ?? 0}, link {lastPreview.counts?.linked ?? 0}, deactivate{' '}
+              {lastPreview.counts?.deactivated ?? 0} and leave {lastPreview.counts?.unassigned ?? 0}{' '}
+              users unassigned
+              {lastPreview.status === 'held' ? ' (and it would be held for approval)' : ''}.{' '}
+              <Link to={paths.run(lastPreview.id)}>See the preview</Link>
+            </p>
+          ) : (
+            <p data-testid="enable-preview">
+              No preview yet: press Preview to see what the first synchronisation would do, without
+              changing anything.
+            </p>
+          )}
+          <div className="actions">
+            <button
+              type="button"
+              className="primary"
+              onClick={() => void enable(saved)}
+              disabled={busy !== null}
+            >
+              {busy === 'enable' ? 'Enabling…' : 'Enable'}
+            </button>
+          </div>
+        </section>
+      ) : null}
 
       {saved ? (
         <>

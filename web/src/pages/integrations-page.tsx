@@ -107,6 +107,12 @@ function IntegrationRow({ integration, now }: { integration: Integration; now: D
             </Badge>
           ) : null}
           {!integration.secretSet ? <Badge tone="bad">No secret</Badge> : null}
+          {lastRun && lastRun.status === 'held' && !lastRun.dryRun ? (
+            // A held run waits for an administrator: say so where they look first.
+            <Link to={paths.run(lastRun.id)} data-testid="held-attention">
+              <Badge tone="warn">Held: approval needed</Badge>
+            </Link>
+          ) : null}
         </div>
         {integration.status === 'needs-attention' && integration.attentionMessage ? (
           <p className="small wrap">{integration.attentionMessage}</p>
