@@ -107,8 +107,12 @@ export function listRunChanges(
   runId: string,
   cursor: string | null,
   limit = 50,
+  filter: { action?: string; q?: string } = {},
 ): Promise<Page<RunChange>> {
-  return request('GET', `/runs/${id(runId)}/changes${query({ limit, cursor })}`);
+  return request(
+    'GET',
+    `/runs/${id(runId)}/changes${query({ limit, cursor, action: filter.action, q: filter.q })}`,
+  );
 }
 
 export async function approveDeletions(runId: string): Promise<void> {
