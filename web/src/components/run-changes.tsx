@@ -54,22 +54,24 @@ export function RunChanges({
     <section aria-labelledby="changes-title">
       <h2 id="changes-title">Changes per user</h2>
       <div className="toolbar changes-filters">
-        <label htmlFor="changes-action">Show</label>
-        <select
-          id="changes-action"
-          value={action}
-          onChange={(event) => {
-            setAction(event.target.value);
-            setStack(FIRST_PAGE);
-          }}
-        >
-          <option value="">All changes</option>
-          {Object.entries(ACTION_LABELS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
+        <div className="filter-field">
+          <label htmlFor="changes-action">Show</label>
+          <select
+            id="changes-action"
+            value={action}
+            onChange={(event) => {
+              setAction(event.target.value);
+              setStack(FIRST_PAGE);
+            }}
+          >
+            <option value="">All changes</option>
+            {Object.entries(ACTION_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
         <form className="search" role="search" onSubmit={search}>
           <label htmlFor="changes-search" className="visually-hidden">
             Search changes by name or email

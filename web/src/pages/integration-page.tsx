@@ -315,8 +315,8 @@ function IntegrationEditor({
             <p data-testid="enable-preview">
               The last preview would create {lastPreview.counts?.created ?? 0}, update{' '}
               {lastPreview.counts?.updated ?? 0}, link {lastPreview.counts?.linked ?? 0}, deactivate{' '}
-              {lastPreview.counts?.deactivated ?? 0} and leave {lastPreview.counts?.unassigned ?? 0}{' '}
-              users unassigned
+              {lastPreview.counts?.deactivated ?? 0} and leave{' '}
+              {usersText(lastPreview.counts?.unassigned ?? 0)} unassigned
               {lastPreview.status === 'held' ? ' (and it would be held for approval)' : ''}.{' '}
               <Link to={paths.run(lastPreview.id)}>See the preview</Link>
             </p>
@@ -367,4 +367,9 @@ function focusFirstError(): void {
     const invalid = document.querySelector<HTMLElement>('[aria-invalid="true"]');
     invalid?.focus();
   }, 0);
+}
+
+/** "1 user", "12 users". */
+function usersText(n: number): string {
+  return `${n.toLocaleString('en-GB')} ${n === 1 ? 'user' : 'users'}`;
 }
