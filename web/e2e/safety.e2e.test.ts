@@ -172,4 +172,31 @@ describe.skipIf(!chromiumAvailable())('safe by default (issue 17) in a browser',
     };
     expect(mary.items[0]?.memberships).toEqual([]);
   });
+
+  it('shows why a user was deactivated, and asks before reactivating with a warning', async () => {
+    const ada = [...env.emulator.tenant.users()].find(
+      (u) => u.mail === 'ada.byron@contoso.example',
+    );
+    if (!ada) throw new Error('no Ada');
+    env.emulator.tenant.updateUser(ada.id, { accountEnabled: false });
+    await page.goto(`${base}/integrations/${integrationId}`);
+    await page.getByRole('button', { name: 'Initiate synchronisation' }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/runs/'));
+    await runEnded('succeeded');
+
+    await page.goto(`${base}/users?tab=deactivated`);
+    const table = page.getByTestId('users-table');
+    await table.getByText('the account is disabled in Entra').waitFor();
+    await table.getByRole('link', { name: 'Ada Byron' }).click();
+    await expect(page.getByTestId('deactivation-reason').textContent()).resolves.toMatch(
+      /Deactivated by the synchronisation: the account is disabled in Entra/,
+    );
+    await page.getByRole('button', { name: 'Reactivate Ada Byron' }).click();
+    await expect(page.getByTestId('reactivate-warning').textContent()).resolves.toMatch(
+      /account disabled in Entra.*deactivate them again/,
+    );
+    await screenshot(page, 'reactivate-warning');
+    await page.getByRole('button', { name: 'Yes, reactivate' }).click();
+    await page.getByRole('button', { name: 'Deactivate' }).waitFor();
+  });
 });

@@ -151,6 +151,8 @@ export interface User {
   email: string;
   status: 'active' | 'deactivated';
   deactivatedAt: string | null;
+  /** Who or what deactivated the user (null while active). */
+  deactivationReason?: 'admin' | 'source-deleted' | 'source-disabled' | null;
   purgeAfter: string | null;
   assigned: boolean;
   source: { integrationId: string; externalId: string } | null;
