@@ -124,6 +124,23 @@ describe.skipIf(!chromiumAvailable())('safe by default (issue 17) in a browser',
     await screenshot(page, 'run-changes-in-words');
   });
 
+  it('units show their member counts and link to their members', async () => {
+    await page.getByTestId('nav-units').click();
+    const sales = page.getByTestId('unit-row').filter({ hasText: 'Sales' });
+    await expect(sales.getByTestId('unit-members').textContent()).resolves.toBe(
+      '4 members (4 managed by a synchronisation)',
+    );
+    await sales.getByRole('button', { name: 'Delete Sales' }).click();
+    await sales.getByRole('button', { name: 'Yes, delete' }).click();
+    await sales.getByRole('alert').filter({ hasText: 'follow Entra' }).waitFor();
+    await sales.getByRole('link', { name: 'Show members of Sales' }).click();
+    await page.getByTestId('unit-filter').waitFor();
+    const rows = page.getByTestId('users-table').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(4);
+    await expect(page.getByTestId('users-table').innerText()).resolves.not.toContain('Bea');
+    await screenshot(page, 'users-of-unit');
+  });
+
   it('holds a unit field change that would unassign everyone, flags it, and approval applies it', async () => {
     const patched = await env.api('PATCH', `/integrations/${integrationId}`, {
       unassignmentThreshold: 2,

@@ -129,6 +129,8 @@ export function listUsers(
   q: string,
   cursor: string | null,
   limit = 50,
+  /** Only members (managed or manual) of this unit. */
+  unitId: string | null = null,
 ): Promise<Page<User>> {
   const filter =
     tab === 'unassigned'
@@ -136,7 +138,7 @@ export function listUsers(
       : tab === 'deactivated'
         ? { status: 'deactivated' }
         : {};
-  return request('GET', `/users${query({ ...filter, q: q.trim(), limit, cursor })}`);
+  return request('GET', `/users${query({ ...filter, q: q.trim(), limit, cursor, unitId })}`);
 }
 
 export function getUser(userId: string): Promise<User> {

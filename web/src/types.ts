@@ -181,6 +181,9 @@ export interface Unit {
   id: string;
   name: string;
   parentId: string | null;
+  /** GET /units only: memberships in the unit, and how many a synchronisation manages. */
+  memberCount?: number;
+  managedMemberCount?: number;
 }
 
 export interface UserType {

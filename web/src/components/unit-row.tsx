@@ -3,6 +3,8 @@ import { ConfirmButton } from './confirm-button.tsx';
 import { messageOf } from '../api.ts';
 import { deleteUnit, updateUnit } from '../endpoints.ts';
 import { subtreeIds, type TreeRow } from '../lib/unit-tree.ts';
+import { paths } from '../lib/routes.ts';
+import { Link } from '../router.tsx';
 import type { Unit } from '../types.ts';
 
 interface Props {
@@ -113,6 +115,17 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
               ) : null}
               {unit.name}
             </span>
+            <span className="small muted unit-members" data-testid="unit-members">
+              {membersText(unit)}
+            </span>
+            {unit.memberCount ? (
+              <Link
+                to={`${paths.users()}?unitId=${encodeURIComponent(unit.id)}`}
+                aria-label={`Show members of ${unit.name}`}
+              >
+                Show members
+              </Link>
+            ) : null}
             <span className="row-actions">
               <button
                 type="button"
@@ -131,7 +144,11 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
               <ConfirmButton
                 label="Delete"
                 ariaLabel={`Delete ${unit.name}`}
-                question={`Delete ${unit.name}?`}
+                question={
+                  unit.memberCount
+                    ? `Delete ${unit.name}? It still has members: it will be refused, and the message says what to do with them.`
+                    : `Delete ${unit.name}?`
+                }
                 confirmLabel="Yes, delete"
                 onConfirm={() => act(() => deleteUnit(unit.id))}
               />
@@ -146,4 +163,15 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
       ) : null}
     </li>
   );
+}
+
+/** "3 members (2 managed by a synchronisation)", "No members". */
+function membersText(unit: Unit): string {
+  const n = unit.memberCount ?? 0;
+  if (!n) return 'No members';
+  const managed = unit.managedMemberCount ?? 0;
+  const base = `${n.toLocaleString('en-GB')} ${n === 1 ? 'member' : 'members'}`;
+  return managed
+    ? `${base} (${managed.toLocaleString('en-GB')} managed by a synchronisation)`
+    : base;
 }

@@ -4,7 +4,7 @@ import { NewUserForm } from '../components/new-user-form.tsx';
 import { Pager } from '../components/pager.tsx';
 import { UserStatus } from '../components/user-status.tsx';
 import { ReactivateButton } from '../components/reactivate-button.tsx';
-import { listUsers, type UserTab } from '../endpoints.ts';
+import { listUnits, listUsers, type UserTab } from '../endpoints.ts';
 import { deactivationText } from '../lib/deactivation.ts';
 import {
   currentCursor,
@@ -38,7 +38,16 @@ export function UsersPage(): ReactNode {
   const [stack, setStack] = useState<CursorStack>(FIRST_PAGE);
   const [creating, setCreating] = useState(false);
   const cursor = currentCursor(stack);
-  const page = useLoad(() => listUsers(tab, q, cursor), `${tab}|${q}|${cursor ?? ''}`);
+  // "Show members" on the Units page links here with ?unitId= (issue 17).
+  const [unitId, setUnitId] = useState(
+    () => new URLSearchParams(window.location.search).get('unitId') ?? null,
+  );
+  const units = useLoad(() => (unitId ? listUnits() : Promise.resolve([])), unitId ?? '');
+  const unitName = units.data?.find((u) => u.id === unitId)?.name ?? 'one unit';
+  const page = useLoad(
+    () => listUsers(tab, q, cursor, 50, unitId),
+    `${tab}|${q}|${cursor ?? ''}|${unitId ?? ''}`,
+  );
   const nextCursor = page.data?.nextCursor ?? null;
 
   const chooseTab = (next: UserTab): void => {
@@ -102,6 +111,21 @@ export function UsersPage(): ReactNode {
             </button>
           ))}
         </div>
+        {unitId ? (
+          <p className="filter-chip" data-testid="unit-filter">
+            Members of <strong>{unitName}</strong> only.{' '}
+            <button
+              type="button"
+              onClick={() => {
+                setUnitId(null);
+                setStack(FIRST_PAGE);
+                window.history.replaceState(null, '', paths.users());
+              }}
+            >
+              Show all users
+            </button>
+          </p>
+        ) : null}
         <form className="search" role="search" onSubmit={search}>
           <label htmlFor="users-search" className="visually-hidden">
             Search users
