@@ -126,6 +126,18 @@ describe.skipIf(!chromiumAvailable())('safe by default (issue 17) in a browser',
 
   it('units show their member counts and link to their members', async () => {
     await page.getByTestId('nav-units').click();
+    // A duplicate name is flagged before anything is created, naming who would lose out.
+    await page.getByLabel('Name', { exact: true }).fill('sales');
+    await page.getByRole('button', { name: 'Create unit' }).click();
+    const impact = page.getByTestId('impact');
+    await expect(impact.getByTestId('impact-duplicate').textContent()).resolves.toContain(
+      'A unit named “Sales” already exists',
+    );
+    await expect(impact.innerText()).resolves.toMatch(/unassign 4 users/);
+    await expect(impact.innerText()).resolves.toMatch(/Mary Martinez/);
+    await screenshot(page, 'impact-duplicate-unit');
+    await impact.getByRole('button', { name: 'Cancel' }).click();
+    expect(((await env.api('GET', '/units')).body as unknown[]).length).toBe(2);
     const sales = page.getByTestId('unit-row').filter({ hasText: 'Sales' });
     await expect(sales.getByTestId('unit-members').textContent()).resolves.toBe(
       '4 members (4 managed by a synchronisation)',
@@ -142,11 +154,25 @@ describe.skipIf(!chromiumAvailable())('safe by default (issue 17) in a browser',
   });
 
   it('holds a unit field change that would unassign everyone, flags it, and approval applies it', async () => {
-    const patched = await env.api('PATCH', `/integrations/${integrationId}`, {
-      unassignmentThreshold: 2,
-      unitField: 'city',
-    });
-    expect(patched.status).toBe(200);
+    // Through the form: the impact comes first, computed by the reconcile, nothing saved.
+    await page.goto(`${base}/integrations/${integrationId}`);
+    await page.getByLabel('Unassignment threshold').fill('2');
+    await page.getByLabel('Unit field').selectOption('city');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const impact = page.getByTestId('impact');
+    await expect(impact.innerText()).resolves.toMatch(
+      /This will move 0 users, unassign 4 users and deactivate 0 users\. The next run would be held/,
+    );
+    await expect(impact.innerText()).resolves.toMatch(
+      /Mary Martinez[^\n]*field is empty|Mary Martinez/,
+    );
+    await screenshot(page, 'impact-before-save');
+    expect(
+      ((await env.api('GET', `/integrations/${integrationId}`)).body as { unitField: string })
+        .unitField,
+    ).toBe('department');
+    await impact.getByRole('button', { name: 'Save anyway' }).click();
+    await page.getByTestId('saved-note').filter({ hasText: 'Saved.' }).waitFor();
     // The settings change queues a reconcile, which the harness runs in the background.
     await expect
       .poll(

@@ -3,6 +3,7 @@
  * fetch directly, so the API surface the panel depends on is listed in one place.
  */
 import { ApiError, itemsOf, query, request, runIdOf } from './api.ts';
+import type { ImpactView } from './lib/impact.ts';
 import type {
   Integration,
   IntegrationInput,
@@ -117,6 +118,24 @@ export function listRunChanges(
 
 export async function approveDeletions(runId: string): Promise<void> {
   await request('POST', `/runs/${id(runId)}/approve-deletions`, {});
+}
+
+// --- impact before commit (issue 17) -------------------------------------------------
+
+export function integrationImpact(
+  integrationId: string,
+  patch: Record<string, unknown>,
+): Promise<ImpactView> {
+  return request('POST', `/integrations/${id(integrationId)}/impact`, patch);
+}
+
+export function unitImpact(
+  body:
+    | { action: 'create'; name: string; parentId: string | null }
+    | { action: 'rename'; unitId: string; name: string }
+    | { action: 'delete'; unitId: string },
+): Promise<ImpactView> {
+  return request('POST', '/units/impact', body);
 }
 
 // --- users ---------------------------------------------------------------------------

@@ -9,12 +9,15 @@ import {
   createIntegration,
   deleteIntegration,
   getIntegration,
+  integrationImpact,
   listRuns,
   startSync,
   testIntegration,
   updateIntegration,
 } from '../endpoints.ts';
+import { ImpactConfirm } from '../components/impact-confirm.tsx';
 import { splitIssues } from '../lib/field-errors.ts';
+import { isRisky, mappingPatch, type ImpactView } from '../lib/impact.ts';
 import {
   emptyForm,
   formFromIntegration,
@@ -83,6 +86,8 @@ function IntegrationEditor({
   /** The latest finished preview, shown beside Enable once the test passed. */
   const [lastPreview, setLastPreview] = useState<Run | null>(null);
   const canEnable = (saved?.enabled ?? false) || testResult?.ok === true;
+  /** What a mapping change would do, shown before saving it (issue 17). */
+  const [pendingImpact, setPendingImpact] = useState<ImpactView | null>(null);
 
   const secretRequired = !saved?.secretSet || replacingSecret;
   const clientErrors = validateForm(form, secretRequired);
@@ -106,8 +111,10 @@ function IntegrationEditor({
     });
   };
 
-  const save = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
+  /** `confirmed`: the administrator saw the impact of a mapping change and went on. */
+  const save = async (event: FormEvent | null, confirmed = false): Promise<void> => {
+    event?.preventDefault();
+    setPendingImpact(null);
     setSubmitted(true);
     setNotice(null);
     setSavedNote(false);
@@ -118,6 +125,15 @@ function IntegrationEditor({
     }
     setBusy('save');
     try {
+      const patch = saved ? mappingPatch(form, saved) : {};
+      if (saved && !confirmed && Object.keys(patch).length > 0) {
+        // Computed by the reconcile on the proposed settings, nothing written.
+        const impact = await integrationImpact(saved.id, patch);
+        if (isRisky(impact)) {
+          setPendingImpact(impact);
+          return;
+        }
+      }
       const input = inputFromForm(form);
       if (!saved) {
         const created = await createIntegration(input);
@@ -294,6 +310,15 @@ function IntegrationEditor({
             {savedNote ? '✓ Saved.' : ''}
           </span>
         </div>
+        {pendingImpact && saved ? (
+          <ImpactConfirm
+            impact={pendingImpact}
+            action="Save anyway"
+            integrationId={saved.id}
+            onConfirm={() => void save(null, true)}
+            onCancel={() => setPendingImpact(null)}
+          />
+        ) : null}
         {saved && dirty ? (
           <p className="small muted" role="status">
             You have unsaved changes: Test connection, Preview and synchronisation use the saved
