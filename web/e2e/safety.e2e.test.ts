@@ -138,6 +138,17 @@ describe.skipIf(!chromiumAvailable())('safe by default (issue 17) in a browser',
     await screenshot(page, 'impact-duplicate-unit');
     await impact.getByRole('button', { name: 'Cancel' }).click();
     expect(((await env.api('GET', '/units')).body as unknown[]).length).toBe(2);
+    // A rename to a duplicate asks too; Escape cancels, and a cancelled rename does not come back.
+    await page.getByRole('button', { name: 'Rename Support' }).click();
+    const rename = page.getByLabel('New name for Support');
+    await rename.fill('SALES');
+    await rename.press('Enter');
+    await page.getByTestId('impact').getByTestId('impact-duplicate').waitFor();
+    await page.getByTestId('impact').getByRole('button', { name: 'Cancel' }).click();
+    await rename.press('Escape');
+    await page.getByRole('button', { name: 'Rename Support' }).click();
+    expect(await rename.inputValue()).toBe('Support');
+    await rename.press('Escape');
     const sales = page.getByTestId('unit-row').filter({ hasText: 'Sales' });
     await expect(sales.getByTestId('unit-members').textContent()).resolves.toBe(
       '4 members (4 managed by a synchronisation)',

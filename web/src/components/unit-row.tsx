@@ -1,7 +1,9 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { ConfirmButton } from './confirm-button.tsx';
 import { messageOf } from '../api.ts';
-import { deleteUnit, updateUnit } from '../endpoints.ts';
+import { ImpactConfirm } from './impact-confirm.tsx';
+import { deleteUnit, unitImpact, updateUnit } from '../endpoints.ts';
+import { isRisky, type ImpactView } from '../lib/impact.ts';
 import { subtreeIds, type TreeRow } from '../lib/unit-tree.ts';
 import { paths } from '../lib/routes.ts';
 import { Link } from '../router.tsx';
@@ -25,6 +27,16 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
   const [parentId, setParentId] = useState(unit.parentId ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** What a rename would do, shown before it is made (issue 17). */
+  const [pendingImpact, setPendingImpact] = useState<ImpactView | null>(null);
+  /** Leaves rename/move: a cancelled rename must not come back next time. */
+  const cancel = (): void => {
+    setMode('view');
+    setName(unit.name);
+    setParentId(unit.parentId ?? '');
+    setPendingImpact(null);
+    setError(null);
+  };
   // A unit cannot move under itself or its own descendants.
   const excluded = subtreeIds(units, unit.id);
 
@@ -36,7 +48,7 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
       setMode('view');
       await onChanged();
     } catch (err) {
-      setError(messageOf(err));
+      if (!(err instanceof KeepRenaming)) setError(messageOf(err));
     } finally {
       setBusy(false);
     }
@@ -47,6 +59,18 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
       setError('Enter a name.');
       return;
     }
+    void act(async () => {
+      const impact = await unitImpact({ action: 'rename', unitId: unit.id, name: name.trim() });
+      if (isRisky(impact)) {
+        setPendingImpact(impact);
+        // Stay in rename mode: the question is answered below.
+        throw new KeepRenaming();
+      }
+      await updateUnit(unit.id, { name: name.trim() });
+    });
+  };
+  const confirmRename = (): void => {
+    setPendingImpact(null);
     void act(() => updateUnit(unit.id, { name: name.trim() }));
   };
   const submitMove = (event: FormEvent): void => {
@@ -66,13 +90,16 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
               id={`rename-${unit.id}`}
               value={name}
               onChange={(e) => setName(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') cancel();
+              }}
               autoFocus
               maxLength={200}
             />
             <button type="submit" className="primary" disabled={busy}>
               Save
             </button>
-            <button type="button" onClick={() => setMode('view')}>
+            <button type="button" onClick={cancel}>
               Cancel
             </button>
           </form>
@@ -101,7 +128,7 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
             <button type="submit" className="primary" disabled={busy}>
               Move
             </button>
-            <button type="button" onClick={() => setMode('view')}>
+            <button type="button" onClick={cancel}>
               Cancel
             </button>
           </form>
@@ -161,6 +188,14 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
           {error}
         </p>
       ) : null}
+      {pendingImpact ? (
+        <ImpactConfirm
+          impact={pendingImpact}
+          action="Rename anyway"
+          onConfirm={confirmRename}
+          onCancel={() => setPendingImpact(null)}
+        />
+      ) : null}
     </li>
   );
 }
@@ -175,3 +210,6 @@ function membersText(unit: Unit): string {
     ? `${base} (${managed.toLocaleString('en-GB')} managed by a synchronisation)`
     : base;
 }
+
+/** Not an error: the rename waits for the administrator to confirm its impact. */
+class KeepRenaming extends Error {}
