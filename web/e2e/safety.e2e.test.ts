@@ -253,4 +253,37 @@ describe.skipIf(!chromiumAvailable())('safe by default (issue 17) in a browser',
     await page.getByRole('button', { name: 'Yes, reactivate' }).click();
     await page.getByRole('button', { name: 'Deactivate' }).waitFor();
   });
+
+  it('every screen fits a 390 px wide phone without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const runs = (await env.api('GET', `/integrations/${integrationId}/runs?limit=1`)).body as {
+      items: { id: string }[];
+    };
+    const screens: [string, string][] = [
+      ['integrations', '/integrations'],
+      ['integration', `/integrations/${integrationId}`],
+      ['users', '/users'],
+      ['units', '/units'],
+      ['run', `/runs/${runs.items[0]?.id ?? ''}`],
+    ];
+    const wide: string[] = [];
+    for (const [name, path] of screens) {
+      await page.goto(`${base}${path}`);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 390) {
+        // Name the widest culprits, so a failure says what to fix.
+        const culprits = await page.evaluate(() =>
+          [...document.querySelectorAll('body *')]
+            .filter((el) => el.getBoundingClientRect().right > 391 && !el.closest('.table-wrap'))
+            .slice(-3)
+            .map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
+        );
+        wide.push(`${name}: ${width}px (${culprits.join(', ')})`);
+      }
+      await screenshot(page, `phone-${name}`);
+    }
+    expect(wide).toEqual([]);
+  });
 });
