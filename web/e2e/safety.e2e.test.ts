@@ -282,6 +282,7 @@ describe.skipIf(!chromiumAvailable())('safe by default (issue 17) in a browser',
         );
         wide.push(`${name}: ${width}px (${culprits.join(', ')})`);
       }
+      if (name === 'run') await page.getByTestId('run-changes').scrollIntoViewIfNeeded();
       await screenshot(page, `phone-${name}`);
     }
     expect(wide).toEqual([]);

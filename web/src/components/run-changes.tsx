@@ -94,7 +94,7 @@ export function RunChanges({
       ) : null}
       {page.data && page.data.items.length > 0 ? (
         <div className="table-wrap">
-          <table className="table changes" data-testid="run-changes">
+          <table className="table changes stack-on-phone" data-testid="run-changes">
             <thead>
               <tr>
                 <th scope="col">Action</th>
@@ -131,15 +131,15 @@ function ChangeRow({ change }: { change: RunChange }): ReactNode {
   const subject = change.subject || change.externalId || '—';
   return (
     <tr data-testid="change-row" data-action={change.action}>
-      <td>
+      <td data-label="Action">
         <span className={`action action-${change.action}`}>
           {ACTION_LABELS[change.action] ?? change.action}
         </span>
       </td>
-      <td className="wrap col-user">
+      <td className="wrap col-user" data-label="User">
         {change.userId ? <Link to={paths.user(change.userId)}>{subject}</Link> : subject}
       </td>
-      <td className="wrap">
+      <td className="wrap" data-label="What and why">
         {described.summary ? <p className="summary">{described.summary}</p> : null}
         {described.diffs.length > 0 ? (
           <ul className="diffs">
