@@ -164,6 +164,18 @@ describe.skipIf(!chromiumAvailable())('safe by default (issue 17) in a browser',
     await screenshot(page, 'users-of-unit');
   });
 
+  it('renaming a user type shows who would lose their managed membership first', async () => {
+    await page.getByTestId('nav-user-types').click();
+    await page.getByRole('button', { name: 'Rename Employee' }).click();
+    await page.getByLabel('New name for Employee').fill('Staff');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const impact = page.getByTestId('impact');
+    await expect(impact.innerText()).resolves.toMatch(/unassign 4 users/);
+    await impact.getByRole('button', { name: 'Cancel' }).click();
+    const types = (await env.api('GET', '/user-types')).body as { name: string }[];
+    expect(types.map((t) => t.name).sort()).toEqual(['Employee', 'Manager']);
+  });
+
   it('holds a unit field change that would unassign everyone, flags it, and approval applies it', async () => {
     // Through the form: the impact comes first, computed by the reconcile, nothing saved.
     await page.goto(`${base}/integrations/${integrationId}`);

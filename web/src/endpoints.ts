@@ -138,6 +138,15 @@ export function unitImpact(
   return request('POST', '/units/impact', body);
 }
 
+export function userTypeImpact(
+  body:
+    | { action: 'create'; name: string }
+    | { action: 'rename'; userTypeId: string; name: string }
+    | { action: 'delete'; userTypeId: string },
+): Promise<ImpactView> {
+  return request('POST', '/user-types/impact', body);
+}
+
 // --- users ---------------------------------------------------------------------------
 
 export type UserTab = 'all' | 'unassigned' | 'deactivated';
