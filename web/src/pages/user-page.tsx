@@ -36,9 +36,18 @@ async function loadLookups(): Promise<Lookups> {
   return { units, userTypes, integrations };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** One user: details, memberships, activation, and where it comes from. */
 export function UserPage({ id }: { id: string }): ReactNode {
-  const user = useLoad(() => getUser(id), id);
+  // A malformed id is a wrong link, not an invalid request (issue 17: "check id" confused).
+  const user = useLoad(
+    () =>
+      UUID.test(id)
+        ? getUser(id)
+        : Promise.reject(new Error('User not found: no user has this address. Check the link.')),
+    id,
+  );
   const lookups = useLoad(loadLookups, 'lookups');
   const [actionError, setActionError] = useState<string | null>(null);
 
