@@ -139,8 +139,11 @@ describeEachDialect('unassignment guard (issue 17)', (dialect) => {
     // 12 linked users → threshold 2: two removals go through.
     for (const p of people.slice(0, 2))
       env.emulator.tenant.updateUser(p.id, { department: 'Gone' });
+    // One of them is also renamed: counted once as updated, not twice.
+    env.emulator.tenant.updateUser((people[1] as EmulatedUser).id, { surname: 'Renamed' });
     const ok = await env.run();
     expect(ok).toMatchObject({ status: 'succeeded', heldUnassignments: 0 });
+    expect(ok.counts.updated).toBe(2);
     expect((await mustUser('p0.ten@contoso.test')).memberships).toEqual([]);
     expect(ok.counts.unassigned).toBe(2);
     // Three more are held.

@@ -74,7 +74,10 @@ export async function reconcile(
   sink: RunSink,
 ): Promise<ReconcileResult> {
   const guardUnassign = (scope.unassignmentThreshold ?? 0) > 0;
-  await reconcilePass(db, scope, sink, true, guardUnassign);
+  // Rows already counted as updated in pass 1 (their other changes applied): applying their
+  // membership removal later in this run must not count them a second time.
+  const counted = new Set<string>();
+  await reconcilePass(db, scope, sink, true, guardUnassign, counted);
   const pending = await countPendingDeactivations(db, scope.integrationId);
   const threshold = scope.deletionThreshold;
   let held: number | null = null;
@@ -93,10 +96,10 @@ export async function reconcile(
       heldUnassignments = removals;
       await logHeldUnassignments(db, scope, sink);
     } else if (removals > 0) {
-      await applyPendingUnassignments(db, scope, sink);
+      await applyPendingUnassignments(db, scope, sink, counted);
     }
   }
-  await reconcilePass(db, scope, sink, false, false);
+  await reconcilePass(db, scope, sink, false, false, counted);
   return { held, heldUnassignments, deactivated };
 }
 
@@ -106,6 +109,7 @@ async function reconcilePass(
   sink: RunSink,
   linked: boolean,
   deferRemovals: boolean,
+  counted: Set<string>,
 ): Promise<void> {
   let after = '';
   for (;;) {
@@ -117,7 +121,7 @@ async function reconcilePass(
     });
     if (!rows.length) return;
     after = rows[rows.length - 1]?.externalId ?? after;
-    await inTransaction(db, (trx) => reconcileRows(trx, scope, rows, sink, deferRemovals));
+    await inTransaction(db, (trx) => reconcileRows(trx, scope, rows, sink, deferRemovals, counted));
   }
 }
 
@@ -131,6 +135,8 @@ export async function reconcileRows(
   rows: readonly CandidateRow[],
   sink: RunSink,
   deferRemovals = false,
+  /** Rows counted as updated earlier in this run (see `reconcile`); pass 1 adds to it. */
+  counted?: Set<string>,
 ): Promise<UserPlan[]> {
   const plans: UserPlan[] = [];
   const desired = [];
@@ -157,9 +163,12 @@ export async function reconcileRows(
   );
   plans.push(...planPage(desired, state, scope.integrationId));
   // Under the unassignment guard, membership removals wait to be counted (pending state).
-  const { plans: toApply, deferred } = deferRemovals
-    ? deferUnassignments(plans)
-    : { plans, deferred: [] };
+  const {
+    plans: toApply,
+    deferred,
+    partly,
+  } = deferRemovals ? deferUnassignments(plans) : { plans, deferred: [], partly: [] };
+  for (const id of partly) counted?.add(id);
   const ctx = {
     orgId: scope.orgId,
     integrationId: scope.integrationId,
@@ -167,7 +176,15 @@ export async function reconcileRows(
     describe: describer(scope.config.names),
   };
   const newIds = await applyPlans(db, toApply, ctx);
-  await sink.record(db, changeRows(toApply, ctx, newIds), countPlans(toApply));
+  const counts = countPlans(toApply);
+  if (!deferRemovals && counted?.size) {
+    for (const p of toApply) {
+      if (p.kind === 'change' && !p.link && !p.reactivate && counted.has(p.externalId)) {
+        counts.updated--;
+      }
+    }
+  }
+  await sink.record(db, changeRows(toApply, ctx, newIds), counts);
   const outcomes = new Map<string, RowOutcome>();
   for (const p of plans) outcomes.set(p.externalId, outcomeOf(p));
   for (const id of deferred) outcomes.set(id, { outcome: 'unassign', todo: 2 });
@@ -369,6 +386,7 @@ export async function applyPendingUnassignments(
   db: Db,
   scope: ReconcileScope,
   sink: RunSink,
+  counted?: Set<string>,
 ): Promise<number> {
   let done = 0;
   let after = '';
@@ -376,7 +394,7 @@ export async function applyPendingUnassignments(
     const batch = await pendingBatchOf(db, scope.integrationId, 'unassign', after, BATCH);
     if (!batch.length) return done;
     after = batch[batch.length - 1]?.externalId ?? after;
-    await inTransaction(db, (trx) => reconcileRows(trx, scope, batch, sink, false));
+    await inTransaction(db, (trx) => reconcileRows(trx, scope, batch, sink, false, counted));
     done += batch.length;
   }
 }

@@ -63,6 +63,7 @@ describe('deferUnassignments', () => {
     const move = change({ externalId: 'e3', membership: { before: sales, after: eng } });
     const out = deferUnassignments([change(), renamed, move]);
     expect(out.deferred).toEqual(['e1', 'e2']);
+    expect(out.partly).toEqual(['e2']);
     expect(out.plans.map((p) => p.externalId)).toEqual(['e2', 'e3']);
     const kept = out.plans[0] as Extract<UserPlan, { kind: 'change' }>;
     expect(kept.membership).toBeUndefined();

@@ -44,9 +44,12 @@ export function takesMembership(p: UserPlan): p is Extract<UserPlan, { kind: 'ch
 export function deferUnassignments(plans: readonly UserPlan[]): {
   plans: UserPlan[];
   deferred: string[];
+  /** Deferred rows whose other changes apply (and are counted as updated) now. */
+  partly: string[];
 } {
   const out: UserPlan[] = [];
   const deferred: string[] = [];
+  const partly: string[] = [];
   for (const p of plans) {
     if (!takesMembership(p)) {
       out.push(p);
@@ -54,9 +57,10 @@ export function deferUnassignments(plans: readonly UserPlan[]): {
     }
     deferred.push(p.externalId);
     if (!p.fields.length && !p.warnings.length) continue;
+    partly.push(p.externalId);
     const { membership: _held, ...rest } = p;
     // The user keeps its managed membership (which carries a user type) for now.
     out.push({ ...rest, assigned: true });
   }
-  return { plans: out, deferred };
+  return { plans: out, deferred, partly };
 }
