@@ -5,6 +5,7 @@ import { scheduleBackoff } from './migrations/002-schedule-backoff.ts';
 import { sessionsIdleLoginLimits } from './migrations/003-sessions-idle-login-limits.ts';
 import { mirrorReconcile } from './migrations/005-mirror-reconcile.ts';
 import { apiTokensAudit } from './migrations/010-api-tokens-audit.ts';
+import { unassignmentGuard } from './migrations/020-unassignment-guard.ts';
 
 /** Migrations in order. Append only: never edit one that has shipped. */
 function migrations(dialect: DialectKind): Record<string, Migration> {
@@ -14,6 +15,7 @@ function migrations(dialect: DialectKind): Record<string, Migration> {
     '003-sessions-idle-login-limits': sessionsIdleLoginLimits(),
     '005-mirror-reconcile': mirrorReconcile(),
     '010-api-tokens-audit': apiTokensAudit(),
+    '020-unassignment-guard': unassignmentGuard(),
   };
 }
 

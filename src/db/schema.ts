@@ -150,6 +150,8 @@ export interface IntegrationsTable {
   deactivate_disabled_users: Bool;
   include_guests: Bool;
   deletion_threshold: number;
+  /** Managed membership removals above this many are held; null = default (min(100, 10%)), 0 = off. */
+  unassignment_threshold: number | null;
   sync_interval_minutes: number;
   /** Graph deltaLink of the last fully applied round; null until the first full run. */
   delta_link: string | null;
@@ -222,6 +224,8 @@ export interface SyncRunsTable {
   unassigned: Generated<number>;
   /** Deactivations held back by the deletion guard. */
   held_deletions: Generated<number>;
+  /** Managed membership removals held back by the unassignment guard. */
+  held_unassignments: Generated<number>;
   error_code: string | null;
   error_message: string | null;
   /** Free-text notes for the run log (e.g. "delta expired, fell back to full"). */

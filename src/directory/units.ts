@@ -20,6 +20,37 @@ export async function listUnits(db: Db, orgId: string): Promise<Unit[]> {
   return rows.map(toUnit);
 }
 
+/** Memberships per unit: all of them, and those a synchronisation manages (issue 17). */
+export interface UnitMemberCount {
+  members: number;
+  managed: number;
+}
+
+/**
+ * How many memberships each unit of the organisation holds (users deactivated but not yet
+ * purged included: their memberships come back on reactivation and block a delete too).
+ * One grouped query on the memberships' unit index.
+ */
+export async function unitMemberCounts(
+  db: Db,
+  orgId: string,
+): Promise<Map<string, UnitMemberCount>> {
+  const rows = await db
+    .selectFrom('memberships as m')
+    .innerJoin('units as u', 'u.id', 'm.unit_id')
+    .select((eb) => [
+      'm.unit_id as unitId',
+      eb.fn.countAll<number>().as('members'),
+      eb.fn.count<number>('m.managed_by').as('managed'),
+    ])
+    .where('u.org_id', '=', orgId)
+    .groupBy('m.unit_id')
+    .execute();
+  return new Map(
+    rows.map((r) => [r.unitId, { members: Number(r.members), managed: Number(r.managed) }]),
+  );
+}
+
 /** The unit, or undefined when it does not exist in this organisation. */
 export async function findUnit(db: Db, orgId: string, id: string): Promise<Unit | undefined> {
   const row = await db
@@ -150,17 +181,41 @@ export async function deleteUnit(db: Db, orgId: string, id: string): Promise<voi
       'This unit still has sub-units: move or delete them first',
     );
   }
-  const member = await db
+  const count = await db
     .selectFrom('memberships')
-    .select('id')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('members'),
+      eb.fn.count<number>('managed_by').as('managed'),
+    ])
     .where('unit_id', '=', id)
-    .limit(1)
     .executeTakeFirst();
-  if (member) {
+  const members = Number(count?.members ?? 0);
+  if (members > 0) {
     throw new ConflictError(
       'unit_has_members',
-      'This unit still has members: remove their memberships first',
+      unitHasMembersMessage(members, Number(count?.managed ?? 0)),
     );
   }
   await db.deleteFrom('units').where('org_id', '=', orgId).where('id', '=', id).execute();
+}
+
+/**
+ * Why a unit with members cannot be deleted, and what to do (issue 17): manual memberships are
+ * removed on each user's page; managed ones follow Entra, so the unit is needed as long as
+ * the mapping places users there.
+ */
+export function unitHasMembersMessage(members: number, managed: number): string {
+  const manual = members - managed;
+  const parts = [`This unit has ${members} ${members === 1 ? 'membership' : 'memberships'}.`];
+  if (manual > 0) {
+    parts.push(
+      `Remove the ${manual} added in the platform on each user's page (Users → filter by this unit).`,
+    );
+  }
+  if (managed > 0) {
+    parts.push(
+      `${managed} ${managed === 1 ? 'is' : 'are'} managed by a synchronisation and follow${managed === 1 ? 's' : ''} Entra: the unit cannot be deleted while the mapping still places users here. Change those users' unit field in Entra (or the integration's unit field), let a run move them, then delete the unit.`,
+    );
+  }
+  return parts.join(' ');
 }

@@ -17,6 +17,8 @@ export interface UserListQuery {
   email?: string | undefined;
   /** Prefix of the first name, last name or email, case-insensitive. */
   q?: string | undefined;
+  /** Users with a membership (managed or manual) in this unit. */
+  unitId?: string | undefined;
   limit?: number | undefined;
   cursor?: string | undefined;
 }
@@ -78,6 +80,17 @@ export function userListingQuery(
       .where('assigned', '=', b.assigned);
     if (after !== undefined) sel = sel.where('id', '>', after);
     if (email !== undefined) sel = sel.where('email', '=', email);
+    if (query.unitId !== undefined) {
+      const unitId = query.unitId;
+      sel = sel.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('memberships as um')
+            .select('um.id')
+            .whereRef('um.user_id', '=', 'users.id')
+            .where('um.unit_id', '=', unitId),
+        ),
+      );
+    }
     if (q) {
       const pattern = likePrefix(q);
       // ESCAPE is spelled out: SQLite has no default escape character for LIKE.

@@ -24,6 +24,7 @@ import { registerAuthRoutes } from './routes/auth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerIntegrationRoutes } from './routes/integrations.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
+import { registerImpactRoutes } from './routes/impact.ts';
 import { registerUnitRoutes } from './routes/units.ts';
 import { registerUserTypeRoutes } from './routes/user-types.ts';
 import { registerUserRoutes } from './routes/users.ts';
@@ -145,6 +146,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       registerTokenRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
       registerAuditRoutes(api, ctx);
+      registerImpactRoutes(api, ctx);
       for (const register of options.extraRoutes ?? []) register(api, ctx);
     },
     { prefix: API_PREFIX },

@@ -212,6 +212,7 @@ type SettingsColumns = Pick<
   | 'deactivate_disabled_users'
   | 'include_guests'
   | 'deletion_threshold'
+  | 'unassignment_threshold'
   | 'sync_interval_minutes'
 >;
 
@@ -227,6 +228,7 @@ const COLUMN_OF: Record<keyof IntegrationSettings, keyof SettingsColumns> = {
   deactivateDisabledUsers: 'deactivate_disabled_users',
   includeGuests: 'include_guests',
   deletionThreshold: 'deletion_threshold',
+  unassignmentThreshold: 'unassignment_threshold',
   syncIntervalMinutes: 'sync_interval_minutes',
 };
 
@@ -243,6 +245,7 @@ function settingsColumns(s: IntegrationSettings): SettingsColumns {
     deactivate_disabled_users: s.deactivateDisabledUsers ? 1 : 0,
     include_guests: s.includeGuests ? 1 : 0,
     deletion_threshold: s.deletionThreshold,
+    unassignment_threshold: s.unassignmentThreshold,
     sync_interval_minutes: s.syncIntervalMinutes,
   };
 }

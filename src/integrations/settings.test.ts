@@ -48,6 +48,7 @@ describe('create validation', () => {
       deactivateDisabledUsers: true,
       includeGuests: false,
       deletionThreshold: 500,
+      unassignmentThreshold: null,
       syncIntervalMinutes: 60,
     });
   });
@@ -140,6 +141,19 @@ describe('create validation', () => {
       cloud: 'usgovdod',
       enabled: true,
     });
+  });
+
+  it('unassignmentThreshold: null (the default), or a whole number ≥ 0 (0 turns the guard off)', () => {
+    expect(
+      parseCreateIntegration({ ...valid, unassignmentThreshold: 0 }).unassignmentThreshold,
+    ).toBe(0);
+    expect(
+      parseCreateIntegration({ ...valid, unassignmentThreshold: null }).unassignmentThreshold,
+    ).toBe(null);
+    expect(rejects({ ...valid, unassignmentThreshold: -1 }, 'unassignmentThreshold')).toMatch(/0/);
+    expect(rejects({ ...valid, unassignmentThreshold: 2.5 }, 'unassignmentThreshold')).toMatch(
+      /whole/,
+    );
   });
 
   it('deletionThreshold: whole number ≥ 0 (0 turns the guard off)', () => {

@@ -19,6 +19,11 @@ export interface IntegrationSettings {
   deactivateDisabledUsers: boolean;
   includeGuests: boolean;
   deletionThreshold: number;
+  /**
+   * Managed membership removals a run may apply without approval; null = the default (100
+   * users or 10% of the integration's linked users, whichever is lower), 0 = guard off.
+   */
+  unassignmentThreshold: number | null;
   syncIntervalMinutes: number;
 }
 
@@ -120,6 +125,12 @@ const fields = {
     .int('Deletion threshold must be a whole number')
     .min(0, 'Deletion threshold must be 0 (guard off) or more')
     .max(DELETION_THRESHOLD_MAX, `Deletion threshold must be at most ${DELETION_THRESHOLD_MAX}`),
+  unassignmentThreshold: z
+    .number({ error: 'Unassignment threshold must be a whole number, or null for the default' })
+    .int('Unassignment threshold must be a whole number')
+    .min(0, 'Unassignment threshold must be 0 (guard off) or more')
+    .max(DELETION_THRESHOLD_MAX, `Unassignment threshold must be at most ${DELETION_THRESHOLD_MAX}`)
+    .nullable(),
   syncIntervalMinutes: z
     .number({ error: 'Sync interval must be a whole number of minutes' })
     .int('Sync interval must be a whole number of minutes')
@@ -159,6 +170,7 @@ export const createIntegrationSchema = z
     deactivateDisabledUsers: fields.deactivateDisabledUsers.default(true),
     includeGuests: fields.includeGuests.default(false),
     deletionThreshold: fields.deletionThreshold.default(500),
+    unassignmentThreshold: fields.unassignmentThreshold.default(null),
     syncIntervalMinutes: fields.syncIntervalMinutes.default(60),
   })
   .superRefine((value, ctx) => {
@@ -184,6 +196,7 @@ export const patchIntegrationSchema = z.strictObject({
   deactivateDisabledUsers: fields.deactivateDisabledUsers.optional(),
   includeGuests: fields.includeGuests.optional(),
   deletionThreshold: fields.deletionThreshold.optional(),
+  unassignmentThreshold: fields.unassignmentThreshold.optional(),
   syncIntervalMinutes: fields.syncIntervalMinutes.optional(),
 });
 
@@ -231,6 +244,10 @@ export function mergeSettings(
     deactivateDisabledUsers: patch.deactivateDisabledUsers ?? stored.deactivateDisabledUsers,
     includeGuests: patch.includeGuests ?? stored.includeGuests,
     deletionThreshold: patch.deletionThreshold ?? stored.deletionThreshold,
+    unassignmentThreshold:
+      patch.unassignmentThreshold === undefined
+        ? stored.unassignmentThreshold
+        : patch.unassignmentThreshold,
     syncIntervalMinutes: patch.syncIntervalMinutes ?? stored.syncIntervalMinutes,
   };
   const issues = crossFieldIssues(merged);

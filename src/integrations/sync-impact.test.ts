@@ -19,6 +19,7 @@ const base: IntegrationSettings = {
   deactivateDisabledUsers: true,
   includeGuests: false,
   deletionThreshold: 500,
+  unassignmentThreshold: null,
   syncIntervalMinutes: 60,
 };
 

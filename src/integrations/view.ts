@@ -46,6 +46,7 @@ export function toIntegrationView(
     deactivateDisabledUsers: record.deactivateDisabledUsers,
     includeGuests: record.includeGuests,
     deletionThreshold: record.deletionThreshold,
+    unassignmentThreshold: record.unassignmentThreshold,
     syncIntervalMinutes: record.syncIntervalMinutes,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

@@ -2,6 +2,7 @@ import { newId } from '../db/ids.ts';
 import { addDays } from '../clock.ts';
 import { chunks } from '../db/chunks.ts';
 import type { Db, DeactivationReason } from '../db/schema.ts';
+import type { ChangeDetails } from './change-details.ts';
 import type { ManagedMembership, UserPlan } from './plan.ts';
 
 /** Everything apply needs besides the plans: who, when, and how to describe memberships. */
@@ -19,7 +20,7 @@ export interface ChangeRow {
   userId: string | null;
   action: string;
   subject: string;
-  details: unknown;
+  details: ChangeDetails;
 }
 
 /**
@@ -68,7 +69,7 @@ export function changeRows(
               ...(p.membership
                 ? [
                     {
-                      field: 'membership',
+                      field: 'membership' as const,
                       before: ctx.describe(p.membership.before),
                       after: ctx.describe(p.membership.after),
                     },

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { loadConfig } from './reconcile/config.ts';
-import { applyPendingDeactivations } from './reconcile/reconcile.ts';
+import { applyPendingDeactivations, applyPendingUnassignments } from './reconcile/reconcile.ts';
 import { runRecordSink } from './reconcile/run-sink.ts';
 import type { Run } from './run-record.ts';
 import {
@@ -16,7 +16,7 @@ import {
 } from './runs-repo.ts';
 
 /**
- * SPEC §5.6 and §5.13: an administrator approves the deactivations the deletion guard held.
+ * SPEC §5.6 and §5.13: an administrator approves what the deletion and unassignment guards held.
  * Approval applies the pending set as it is now, each row decided again from the mirror: users
  * restored in Entra meanwhile (and seen by a run) are spared. Every held run of the integration
  * ends, since they all held the same pending set. Refused while a run is active, which is
@@ -28,6 +28,8 @@ export async function approveHeldDeletions(
   runId: string,
   now: Date,
   retentionDays: number,
+  /** Who approved, for the run's note ("admin@example.com", "API token \"deploy\""). */
+  approvedBy = 'an administrator',
 ): Promise<Run> {
   const row = await getRunRow(db, runId);
   if (!row || row.org_id !== orgId) throw new NotFoundError('Run');
@@ -52,25 +54,24 @@ export async function approveHeldDeletions(
     .executeTakeFirst();
   if (!integration) throw new NotFoundError('Integration');
   const at = now.toISOString();
-  const done = await applyPendingDeactivations(
-    db,
-    {
-      orgId,
-      integrationId: integration.id,
-      config: await loadConfig(db, integration),
-      change: { kind: 'none' },
-      now,
-      retentionDays,
-      deletionThreshold: null,
-    },
-    runRecordSink(runId, () => at),
-    ' (approved by an administrator)',
-  );
+  const scope = {
+    orgId,
+    integrationId: integration.id,
+    config: await loadConfig(db, integration),
+    change: { kind: 'none' } as const,
+    now,
+    retentionDays,
+    deletionThreshold: null,
+  };
+  const sink = runRecordSink(runId, () => at);
+  const done = await applyPendingDeactivations(db, scope, sink, ` (approved by ${approvedBy})`);
+  // Membership removals held by the unassignment guard, each decided again now.
+  const removals = await applyPendingUnassignments(db, scope, sink);
   await db.transaction().execute(async (trx) => {
     await appendRunNote(
       trx,
       runId,
-      `Held deactivations approved by an administrator: ${done} users deactivated.`,
+      `Held changes approved by ${approvedBy} at ${at}: ${done} users deactivated, ${removals} pending membership removals reconciled.`,
     );
     await transitionRun(trx, runId, 'succeeded', { now: at });
     await closeHeldRuns(

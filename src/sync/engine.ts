@@ -5,6 +5,7 @@ import { refreshStatistics } from '../db/statistics.ts';
 import type { Logger } from '../log.ts';
 import {
   clearRunMarks,
+  countLinkedUsers,
   markUnseen,
   upsertMirrorPage,
   type MirrorEntry,
@@ -12,6 +13,7 @@ import {
 import { configChange, loadConfig } from './reconcile/config.ts';
 import { reconcile, type ReconcileResult, type ReconcileScope } from './reconcile/reconcile.ts';
 import { bufferedSink, runRecordSink } from './reconcile/run-sink.ts';
+import { effectiveUnassignmentThreshold } from './reconcile/unassign-guard.ts';
 import type { Run } from './run-record.ts';
 import {
   addRunProgress,
@@ -156,6 +158,10 @@ async function executeClaimed(
       now: deps.clock.now(),
       retentionDays: deps.retentionDays,
       deletionThreshold: current.deletion_threshold,
+      unassignmentThreshold: effectiveUnassignmentThreshold(
+        current.unassignment_threshold,
+        await countLinkedUsers(db, integrationId),
+      ),
     };
     const result = dryRun
       ? await previewReconcile(deps, runId, scope)
@@ -171,6 +177,7 @@ async function executeClaimed(
       graph: requested !== 'reconcile',
       deltaLink,
       snapshot: config.snapshot,
+      unassignmentThreshold: scope.unassignmentThreshold ?? 0,
       result,
     });
   } catch (err) {
@@ -291,12 +298,15 @@ async function finish(
     graph: boolean;
     deltaLink: string | null;
     snapshot: string;
+    unassignmentThreshold: number;
     result: ReconcileResult;
   },
 ): Promise<Run | undefined> {
   const { db } = deps;
   const at = deps.clock.now().toISOString();
   const held = round.result.held;
+  const heldUnassignments = round.result.heldUnassignments ?? null;
+  const anyHeld = held !== null || heldUnassignments !== null;
   await db.transaction().execute(async (trx) => {
     if (!round.dryRun) {
       if (round.graph) {
@@ -320,12 +330,12 @@ async function finish(
         .set({ reconciled_config: round.snapshot })
         .where('id', '=', integration.id)
         .execute();
-      if (held === null) {
+      if (!anyHeld) {
         await closeHeldRuns(
           trx,
           integration.id,
           runId,
-          `Superseded by run ${runId}: the deactivations held here were applied by it, or are no longer needed.`,
+          `Superseded by run ${runId}: the changes held here were applied by it, or are no longer needed.`,
           at,
         );
       }
@@ -337,9 +347,17 @@ async function finish(
         `${held} users would be deactivated, more than the deletion threshold of ${integration.deletion_threshold}: deactivations are held until an administrator approves them.`,
       );
     }
-    await transitionRun(trx, runId, held !== null ? 'held' : 'succeeded', {
+    if (heldUnassignments !== null) {
+      await appendRunNote(
+        trx,
+        runId,
+        `${heldUnassignments} users would lose their managed membership, more than the unassignment threshold of ${round.unassignmentThreshold}: these removals are held until an administrator approves them.`,
+      );
+    }
+    await transitionRun(trx, runId, anyHeld ? 'held' : 'succeeded', {
       now: at,
       heldDeletions: held ?? 0,
+      heldUnassignments: heldUnassignments ?? 0,
     });
   });
   return getRun(db, runId);

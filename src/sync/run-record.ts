@@ -38,6 +38,8 @@ export interface Run {
   progress: { usersRead: number; pages: number };
   counts: RunCounts;
   heldDeletions: number;
+  /** Managed membership removals held back by the unassignment guard. */
+  heldUnassignments: number;
   error: { code: string; message: string } | null;
   notes: string[];
 }
@@ -81,6 +83,7 @@ export function toRun(row: Selectable<SyncRunsTable>): Run {
       unassigned: row.unassigned,
     },
     heldDeletions: row.held_deletions,
+    heldUnassignments: row.held_unassignments,
     error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
     notes: row.notes ? row.notes.split('\n') : [],
   };

@@ -97,6 +97,7 @@ export async function transitionRun(
     workerId?: string;
     error?: { code: string; message: string } | null;
     heldDeletions?: number;
+    heldUnassignments?: number;
     /** Taking over a running run: only if its heartbeat is older than this instant. */
     staleBefore?: string;
   },
@@ -120,6 +121,9 @@ export async function transitionRun(
         ? { error_code: patch.error?.code ?? null, error_message: patch.error?.message ?? null }
         : {}),
       ...(patch.heldDeletions !== undefined ? { held_deletions: patch.heldDeletions } : {}),
+      ...(patch.heldUnassignments !== undefined
+        ? { held_unassignments: patch.heldUnassignments }
+        : {}),
     })
     .where('id', '=', id)
     .where('status', '=', row.status)

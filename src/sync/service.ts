@@ -55,7 +55,7 @@ export interface SyncService {
   /** Executes a queued run in this process (dispatchers call this). */
   execute(runId: string): Promise<Run | undefined>;
   testConnection(orgId: string, integrationId: string): Promise<ConnectionTestResult>;
-  approve(orgId: string, runId: string): Promise<Run>;
+  approve(orgId: string, runId: string, approvedBy?: string): Promise<Run>;
   /**
    * SPEC §5.12: after units, user types or settings changed, queues a reconcile (trigger
    * `settings`, no Graph request) for each enabled integration of the organisation that has
@@ -194,8 +194,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         return { ok: false, steps: [{ name: 'token', ok: false, message: info.message }] };
       }
     },
-    approve: (orgId, runId) =>
-      approveHeldDeletions(deps.db, orgId, runId, deps.clock.now(), deps.retentionDays),
+    approve: (orgId, runId, approvedBy) =>
+      approveHeldDeletions(deps.db, orgId, runId, deps.clock.now(), deps.retentionDays, approvedBy),
     setDispatcher(d) {
       dispatcher = d;
     },

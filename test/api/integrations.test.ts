@@ -73,6 +73,7 @@ describeEachDialect('integrations API', (dialect) => {
       deactivateDisabledUsers: true,
       includeGuests: false,
       deletionThreshold: 500,
+      unassignmentThreshold: null,
       syncIntervalMinutes: 60,
       createdAt: NOW.toISOString(),
       updatedAt: NOW.toISOString(),

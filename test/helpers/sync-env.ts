@@ -94,6 +94,7 @@ export interface OrganizationSpec {
     includeGuests: boolean;
     deactivateDisabledUsers: boolean;
     deletionThreshold: number;
+    unassignmentThreshold?: number | null;
   };
 }
 
@@ -112,6 +113,11 @@ export interface SyncEnvOptions {
   unitField?: MatchField;
   userTypeField?: MatchField;
   deletionThreshold?: number;
+  /**
+   * The unassignment guard (default 0 = off here: tests of other behaviour move many users'
+   * memberships on purpose; the guard's own tests set it, null = the product default).
+   */
+  unassignmentThreshold?: number | null;
   includeGuests?: boolean;
   deactivateDisabledUsers?: boolean;
   emulatorUsers?: number;
@@ -181,6 +187,8 @@ export async function createSyncEnv(
     userTypeField: options.userTypeField ?? 'jobTitle',
     enabled: true,
     deletionThreshold: options.deletionThreshold ?? 500,
+    unassignmentThreshold:
+      options.unassignmentThreshold === undefined ? 0 : options.unassignmentThreshold,
     includeGuests: options.includeGuests ?? false,
     deactivateDisabledUsers: options.deactivateDisabledUsers ?? true,
   });

@@ -388,7 +388,8 @@ class Driver {
           a.k === 'fields'
             ? { unitField: a.unitField, userTypeField: a.userTypeField }
             : a.k === 'threshold'
-              ? { deletionThreshold: a.value }
+              ? // Both guards: held deactivations and held membership removals are pending state.
+                { deletionThreshold: a.value, unassignmentThreshold: a.value }
               : (({ k: _k, ...rest }) => rest)(a);
         const res = await api('PATCH', `/integrations/${this.env.integrationId}`, body);
         if (res.status !== 200) throw new Error(`PATCH refused: ${JSON.stringify(res.body)}`);
@@ -487,6 +488,7 @@ describeEachDialect('convergence property (issue 10)', (dialect) => {
               unitField: 'department',
               userTypeField: 'jobTitle',
               deletionThreshold: 2,
+              unassignmentThreshold: 2,
               emulator: { deltaPageSize: 4 },
             });
             const driver = new Driver(env);
@@ -497,9 +499,10 @@ describeEachDialect('convergence property (issue 10)', (dialect) => {
                 const done = await driver.apply(a);
                 driver.log.push(`${done ? '' : '(skipped) '}${JSON.stringify(a)}`);
               }
-              // The one more ordinary run, with the guard off so nothing stays pending.
+              // The one more ordinary run, with the guards off so nothing stays pending.
               await env.api('PATCH', `/integrations/${env.integrationId}`, {
                 deletionThreshold: 0,
+                unassignmentThreshold: 0,
               });
               await env.idle();
               const last = await env.run();

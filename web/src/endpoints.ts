@@ -3,6 +3,7 @@
  * fetch directly, so the API surface the panel depends on is listed in one place.
  */
 import { ApiError, itemsOf, query, request, runIdOf } from './api.ts';
+import type { ImpactView } from './lib/impact.ts';
 import type {
   Integration,
   IntegrationInput,
@@ -107,12 +108,43 @@ export function listRunChanges(
   runId: string,
   cursor: string | null,
   limit = 50,
+  filter: { action?: string; q?: string } = {},
 ): Promise<Page<RunChange>> {
-  return request('GET', `/runs/${id(runId)}/changes${query({ limit, cursor })}`);
+  return request(
+    'GET',
+    `/runs/${id(runId)}/changes${query({ limit, cursor, action: filter.action, q: filter.q })}`,
+  );
 }
 
 export async function approveDeletions(runId: string): Promise<void> {
   await request('POST', `/runs/${id(runId)}/approve-deletions`, {});
+}
+
+// --- impact before commit (issue 17) -------------------------------------------------
+
+export function integrationImpact(
+  integrationId: string,
+  patch: Record<string, unknown>,
+): Promise<ImpactView> {
+  return request('POST', `/integrations/${id(integrationId)}/impact`, patch);
+}
+
+export function unitImpact(
+  body:
+    | { action: 'create'; name: string; parentId: string | null }
+    | { action: 'rename'; unitId: string; name: string }
+    | { action: 'delete'; unitId: string },
+): Promise<ImpactView> {
+  return request('POST', '/units/impact', body);
+}
+
+export function userTypeImpact(
+  body:
+    | { action: 'create'; name: string }
+    | { action: 'rename'; userTypeId: string; name: string }
+    | { action: 'delete'; userTypeId: string },
+): Promise<ImpactView> {
+  return request('POST', '/user-types/impact', body);
 }
 
 // --- users ---------------------------------------------------------------------------
@@ -125,6 +157,8 @@ export function listUsers(
   q: string,
   cursor: string | null,
   limit = 50,
+  /** Only members (managed or manual) of this unit. */
+  unitId: string | null = null,
 ): Promise<Page<User>> {
   const filter =
     tab === 'unassigned'
@@ -132,7 +166,7 @@ export function listUsers(
       : tab === 'deactivated'
         ? { status: 'deactivated' }
         : {};
-  return request('GET', `/users${query({ ...filter, q: q.trim(), limit, cursor })}`);
+  return request('GET', `/users${query({ ...filter, q: q.trim(), limit, cursor, unitId })}`);
 }
 
 export function getUser(userId: string): Promise<User> {

@@ -56,6 +56,8 @@ export interface Integration {
   deactivateDisabledUsers: boolean;
   includeGuests: boolean;
   deletionThreshold: number;
+  /** null = the default: 100 users or 10% of the linked users, whichever is lower. */
+  unassignmentThreshold: number | null;
   syncIntervalMinutes: number;
   /** When the scheduler runs it next; null when it is not scheduled (e.g. disabled). */
   nextRunAt: string | null;
@@ -79,6 +81,7 @@ export interface IntegrationInput {
   deactivateDisabledUsers: boolean;
   includeGuests: boolean;
   deletionThreshold: number;
+  unassignmentThreshold: number | null;
   syncIntervalMinutes: number;
 }
 
@@ -116,6 +119,7 @@ export interface Run {
   progress?: { usersRead: number; pages: number; total?: number | null } | null;
   counts?: Partial<RunCounts> | null;
   heldDeletions?: number | null;
+  heldUnassignments?: number | null;
   error: { code: string; message: string } | null;
   notes?: string[] | string | null;
 }
@@ -147,6 +151,8 @@ export interface User {
   email: string;
   status: 'active' | 'deactivated';
   deactivatedAt: string | null;
+  /** Who or what deactivated the user (null while active). */
+  deactivationReason?: 'admin' | 'source-deleted' | 'source-disabled' | null;
   purgeAfter: string | null;
   assigned: boolean;
   source: { integrationId: string; externalId: string } | null;
@@ -175,6 +181,9 @@ export interface Unit {
   id: string;
   name: string;
   parentId: string | null;
+  /** GET /units only: memberships in the unit, and how many a synchronisation manages. */
+  memberCount?: number;
+  managedMemberCount?: number;
 }
 
 export interface UserType {

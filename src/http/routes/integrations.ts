@@ -36,6 +36,8 @@ const integrationResponse = z.object({
   deactivateDisabledUsers: z.boolean(),
   includeGuests: z.boolean(),
   deletionThreshold: z.number().int(),
+  /** null = the default: 100 users or 10% of the linked users, whichever is lower. */
+  unassignmentThreshold: z.number().int().nullable(),
   syncIntervalMinutes: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),

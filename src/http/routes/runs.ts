@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { NotFoundError } from '../../errors.ts';
-import { listRunChanges } from '../../sync/changes-repo.ts';
+import { CHANGE_ACTIONS } from '../../sync/change-details.ts';
+import { CHANGE_CURSOR, listRunChanges } from '../../sync/changes-repo.ts';
 import { toRun } from '../../sync/run-record.ts';
 import { listRuns, RunInProgressError } from '../../sync/runs-repo.ts';
 import type { SyncService } from '../../sync/service.ts';
@@ -35,6 +36,7 @@ const runSchema = z.object({
   progress: z.object({ usersRead: z.number(), pages: z.number() }),
   counts: countsSchema,
   heldDeletions: z.number(),
+  heldUnassignments: z.number(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   notes: z.array(z.string()),
 });
@@ -144,12 +146,13 @@ export function registerRunRoutes(app: ApiApp, ctx: AppContext, sync: SyncServic
         tags,
         summary: "A run's per-user changes (what changed, before → after, or why skipped)",
         params: runParams,
+        description:
+          'Held rows (what a guard stopped) come first, then the others in the order written. `action` keeps one action (e.g. `held`, `skip`); `q` keeps the rows whose user name or email contains the text.',
         querystring: z.strictObject({
           limit: z.coerce.number().int().min(1).max(500).default(100),
-          cursor: z
-            .string()
-            .regex(/^\d{1,15}$/)
-            .optional(),
+          cursor: z.string().regex(CHANGE_CURSOR).optional(),
+          action: z.enum(CHANGE_ACTIONS).optional(),
+          q: z.string().max(200).optional(),
         }),
         response: {
           200: z.object({
@@ -172,12 +175,8 @@ export function registerRunRoutes(app: ApiApp, ctx: AppContext, sync: SyncServic
     async (request) => {
       const { orgId } = principalOf(request);
       await ownRun(ctx, orgId, request.params.runId);
-      return listRunChanges(
-        ctx.db,
-        request.params.runId,
-        request.query.limit,
-        Number(request.query.cursor ?? 0),
-      );
+      const { limit, cursor, action, q } = request.query;
+      return listRunChanges(ctx.db, request.params.runId, limit, cursor ?? null, { action, q });
     },
   );
 
@@ -186,12 +185,17 @@ export function registerRunRoutes(app: ApiApp, ctx: AppContext, sync: SyncServic
     {
       schema: {
         tags,
-        summary: 'Apply the deactivations a run held back (deletion guard)',
+        summary:
+          'Apply the deactivations and membership removals a run held back (deletion and unassignment guards)',
         params: runParams,
         response: { 200: runSchema },
       },
     },
-    async (request) => sync.approve(principalOf(request).orgId, request.params.runId),
+    async (request) => {
+      const who = principalOf(request);
+      const by = who.kind === 'token' ? `API token "${who.tokenName}"` : who.email;
+      return sync.approve(who.orgId, request.params.runId, by);
+    },
   );
 }
 

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { createUnit, deleteUnit, getUnit, listUnits, updateUnit } from '../../directory/units.ts';
+import {
+  createUnit,
+  deleteUnit,
+  getUnit,
+  listUnits,
+  unitMemberCounts,
+  updateUnit,
+} from '../../directory/units.ts';
 import { withTransaction } from '../../directory/transaction.ts';
 import { idParams, nameSchema, unitView } from '../schemas.ts';
 import { principalOf, type ApiApp } from '../types.ts';
@@ -8,6 +15,12 @@ import type { DirectoryHooks } from '../../directory/hooks.ts';
 import { configChanged } from '../config-changed.ts';
 
 const tags = ['units'];
+
+/** A unit in the list, with its memberships counted (all, and those a sync manages). */
+const unitListView = unitView.extend({
+  memberCount: z.number().int(),
+  managedMemberCount: z.number().int(),
+});
 
 /** Units (the organisation's tree): list, create, rename/move, delete. */
 export function registerUnitRoutes(app: ApiApp, ctx: AppContext, hooks: DirectoryHooks = {}): void {
@@ -17,11 +30,21 @@ export function registerUnitRoutes(app: ApiApp, ctx: AppContext, hooks: Director
     {
       schema: {
         tags,
-        summary: 'All units of the organisation',
-        response: { 200: z.array(unitView) },
+        summary: 'All units of the organisation, with how many memberships each holds',
+        response: { 200: z.array(unitListView) },
       },
     },
-    async (request) => listUnits(ctx.db, principalOf(request).orgId),
+    async (request) => {
+      const orgId = principalOf(request).orgId;
+      const [units, counts] = await Promise.all([
+        listUnits(ctx.db, orgId),
+        unitMemberCounts(ctx.db, orgId),
+      ]);
+      return units.map((u) => {
+        const c = counts.get(u.id);
+        return { ...u, memberCount: c?.members ?? 0, managedMemberCount: c?.managed ?? 0 };
+      });
+    },
   );
 
   app.get(
@@ -79,7 +102,8 @@ export function registerUnitRoutes(app: ApiApp, ctx: AppContext, hooks: Director
     {
       schema: {
         tags,
-        summary: 'Delete a unit without members or sub-units (409 otherwise)',
+        summary:
+          'Delete a unit without members or sub-units (409 otherwise, saying what to do with manual and managed memberships)',
         params: idParams,
       },
     },

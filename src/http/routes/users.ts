@@ -18,6 +18,7 @@ const listQuery = z.object({
   assignment: z.enum(['unassigned']).optional(),
   email: z.string().trim().min(1).max(320).optional(),
   q: z.string().trim().min(1).max(200).optional(),
+  unitId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
   cursor: z.string().min(1).max(200).optional(),
 });

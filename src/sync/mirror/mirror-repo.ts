@@ -194,7 +194,10 @@ export async function candidateBatch(
 /** What a reconcile decided for a row; `todo` 2 keeps it in every run until it settles. */
 export type RowOutcome =
   | { outcome: 'ok' | 'skipped' | 'invalid' | 'gone' | 'deactivated'; todo: 0 }
-  | { outcome: 'conflict' | 'deactivate'; todo: 2 };
+  | { outcome: 'conflict' | 'deactivate' | 'unassign'; todo: 2 };
+
+/** Pending state a guard counts: a deactivation, or a managed membership removal. */
+export type PendingKind = 'deactivate' | 'unassign';
 
 /**
  * Records the outcomes of a batch, grouped into a few statements. Rows whose stored outcome
@@ -228,8 +231,12 @@ export async function recordOutcomes(
   }
 }
 
-/** How many deactivations are pending (decided by a reconcile, not yet applied). */
-export async function countPendingDeactivations(db: Db, integrationId: string): Promise<number> {
+/** How many deactivations (or membership removals) are pending: decided, not yet applied. */
+export async function countPending(
+  db: Db,
+  integrationId: string,
+  kind: PendingKind = 'deactivate',
+): Promise<number> {
   const row = await db
     .selectFrom('entra_users')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -238,15 +245,21 @@ export async function countPendingDeactivations(db: Db, integrationId: string): 
     // not infer it from `todo = 2`); an idle run must not scan the mirror.
     .where('todo', '<>', 0)
     .where('todo', '=', 2)
-    .where('outcome', '=', 'deactivate')
+    .where('outcome', '=', kind)
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
-/** One batch of the rows whose deactivation is pending, in object id order. */
-export async function pendingDeactivationBatch(
+/** How many deactivations are pending (decided by a reconcile, not yet applied). */
+export function countPendingDeactivations(db: Db, integrationId: string): Promise<number> {
+  return countPending(db, integrationId, 'deactivate');
+}
+
+/** One batch of the rows whose deactivation (or membership removal) is pending, in object id order. */
+export async function pendingBatchOf(
   db: Db,
   integrationId: string,
+  kind: PendingKind,
   after: string,
   limit: number,
 ): Promise<CandidateRow[]> {
@@ -256,12 +269,33 @@ export async function pendingDeactivationBatch(
     .where('integration_id', '=', integrationId)
     .where('todo', '<>', 0)
     .where('todo', '=', 2)
-    .where('outcome', '=', 'deactivate')
+    .where('outcome', '=', kind)
     .where('external_id', '>', after)
     .orderBy('external_id')
     .limit(limit)
     .execute();
   return rows.map(toCandidate);
+}
+
+/** One batch of the rows whose deactivation is pending, in object id order. */
+export function pendingDeactivationBatch(
+  db: Db,
+  integrationId: string,
+  after: string,
+  limit: number,
+): Promise<CandidateRow[]> {
+  return pendingBatchOf(db, integrationId, 'deactivate', after, limit);
+}
+
+/** Platform users linked to this integration (the base of the default unassignment threshold). */
+export async function countLinkedUsers(db: Db, integrationId: string): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('source_integration_id', '=', integrationId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /**

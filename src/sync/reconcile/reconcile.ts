@@ -3,7 +3,9 @@ import { applyPlans, changeRows, deactivationSet, type ChangeRow } from '../appl
 import type { Exclusion } from '../map.ts';
 import {
   candidateBatch,
+  countPending,
   countPendingDeactivations,
+  pendingBatchOf,
   pendingDeactivationBatch,
   markForReconcile,
   recordOutcomes,
@@ -24,6 +26,7 @@ import { affectedByNames } from './affected.ts';
 import { parseStoredEntraUser } from '../stored-entra-user.ts';
 import { decide } from './desired.ts';
 import type { RunSink } from './run-sink.ts';
+import { deferUnassignments, takesMembership } from './unassign-guard.ts';
 
 /** Rows planned and applied per transaction. */
 const BATCH = 1000;
@@ -42,11 +45,18 @@ export interface ReconcileScope {
   retentionDays: number;
   /** Deactivations above this many are held (0 = no guard); null = apply them (approval). */
   deletionThreshold: number | null;
+  /**
+   * Managed membership removals above this many are held (the threshold in force, default
+   * resolved); 0 or absent = no guard, removals apply at once.
+   */
+  unassignmentThreshold?: number;
 }
 
 export interface ReconcileResult {
   /** Pending deactivations when the guard held them, else null. */
   held: number | null;
+  /** Pending managed membership removals when the unassignment guard held them, else null. */
+  heldUnassignments?: number | null;
   deactivated: number;
 }
 
@@ -72,7 +82,11 @@ export async function reconcile(
   sink: RunSink,
 ): Promise<ReconcileResult> {
   if (scope.change.kind === 'names') await markAffectedRows(db, scope, scope.change);
-  await reconcilePass(db, scope, sink, true);
+  const guardUnassign = (scope.unassignmentThreshold ?? 0) > 0;
+  // Rows already counted as updated in pass 1 (their other changes applied): applying their
+  // membership removal later in this run must not count them a second time.
+  const counted = new Set<string>();
+  await reconcilePass(db, scope, sink, true, guardUnassign, counted);
   const pending = await countPendingDeactivations(db, scope.integrationId);
   const threshold = scope.deletionThreshold;
   let held: number | null = null;
@@ -83,8 +97,19 @@ export async function reconcile(
   } else if (pending > 0) {
     deactivated = await applyPendingDeactivations(db, scope, sink, '');
   }
-  await reconcilePass(db, scope, sink, false);
-  return { held, deactivated };
+  // The unassignment guard, like the deletion guard: removals decided in pass 1 are pending.
+  let heldUnassignments: number | null = null;
+  if (guardUnassign) {
+    const removals = await countPending(db, scope.integrationId, 'unassign');
+    if (removals > (scope.unassignmentThreshold ?? 0)) {
+      heldUnassignments = removals;
+      await logHeldUnassignments(db, scope, sink);
+    } else if (removals > 0) {
+      await applyPendingUnassignments(db, scope, sink, counted);
+    }
+  }
+  await reconcilePass(db, scope, sink, false, false, counted);
+  return { held, heldUnassignments, deactivated };
 }
 
 /**
@@ -123,6 +148,8 @@ async function reconcilePass(
   scope: ReconcileScope,
   sink: RunSink,
   linked: boolean,
+  deferRemovals: boolean,
+  counted: Set<string>,
 ): Promise<void> {
   let after = '';
   for (;;) {
@@ -134,7 +161,7 @@ async function reconcilePass(
     });
     if (!rows.length) return;
     after = rows[rows.length - 1]?.externalId ?? after;
-    await inTransaction(db, (trx) => reconcileRows(trx, scope, rows, sink));
+    await inTransaction(db, (trx) => reconcileRows(trx, scope, rows, sink, deferRemovals, counted));
   }
 }
 
@@ -147,6 +174,9 @@ export async function reconcileRows(
   scope: ReconcileScope,
   rows: readonly CandidateRow[],
   sink: RunSink,
+  deferRemovals = false,
+  /** Rows counted as updated earlier in this run (see `reconcile`); pass 1 adds to it. */
+  counted?: Set<string>,
 ): Promise<UserPlan[]> {
   const plans: UserPlan[] = [];
   const desired = [];
@@ -172,23 +202,39 @@ export async function reconcileRows(
     desired.flatMap((d) => (d.email && !d.exclusion ? [d.email] : [])),
   );
   plans.push(...planPage(desired, state, scope.integrationId));
+  // Under the unassignment guard, membership removals wait to be counted (pending state).
+  const {
+    plans: toApply,
+    deferred,
+    partly,
+  } = deferRemovals ? deferUnassignments(plans) : { plans, deferred: [], partly: [] };
+  for (const id of partly) counted?.add(id);
   const ctx = {
     orgId: scope.orgId,
     integrationId: scope.integrationId,
     now: scope.now,
     describe: describer(scope.config.names),
   };
-  const newIds = await applyPlans(db, plans, ctx);
-  await sink.record(db, changeRows(plans, ctx, newIds), countPlans(plans));
+  const newIds = await applyPlans(db, toApply, ctx);
+  const counts = countPlans(toApply);
+  if (!deferRemovals && counted?.size) {
+    for (const p of toApply) {
+      if (p.kind === 'change' && !p.link && !p.reactivate && counted.has(p.externalId)) {
+        counts.updated--;
+      }
+    }
+  }
+  await sink.record(db, changeRows(toApply, ctx, newIds), counts);
   const outcomes = new Map<string, RowOutcome>();
   for (const p of plans) outcomes.set(p.externalId, outcomeOf(p));
+  for (const id of deferred) outcomes.set(id, { outcome: 'unassign', todo: 2 });
   await recordOutcomes(
     db,
     scope.integrationId,
     outcomes,
     new Map(rows.map((r) => [r.externalId, r])),
   );
-  return plans;
+  return toApply;
 }
 
 function outcomeOf(p: UserPlan): RowOutcome {
@@ -252,7 +298,11 @@ async function logHeld(db: Db, scope: ReconcileScope, sink: RunSink): Promise<vo
         userId: user.id,
         action: 'held',
         subject: `${user.firstName} ${user.lastName} <${user.email}>`,
-        details: { reason: EXCLUSION_TEXT[p.exclusion], deactivationReason: reasonOf(p.exclusion) },
+        details: {
+          held: 'deactivation',
+          reason: EXCLUSION_TEXT[p.exclusion],
+          deactivationReason: reasonOf(p.exclusion),
+        },
       });
     }
     await inTransaction(db, (trx) => sink.record(trx, rows, {}));
@@ -326,6 +376,71 @@ export async function applyPendingDeactivations(
       await sink.record(trx, rows, { deactivated: rows.length });
       return rows.length;
     });
+  }
+}
+
+/**
+ * Logs every pending membership removal as `held` (the unassignment guard stopped them), with
+ * the membership it would remove and why, decided again from the mirror now.
+ */
+async function logHeldUnassignments(db: Db, scope: ReconcileScope, sink: RunSink): Promise<void> {
+  const describe = describer(scope.config.names);
+  let after = '';
+  for (;;) {
+    const batch = await pendingBatchOf(db, scope.integrationId, 'unassign', after, BATCH);
+    if (!batch.length) return;
+    after = batch[batch.length - 1]?.externalId ?? after;
+    const desired = batch.flatMap((row) => {
+      const d = decide(row, scope.config);
+      return d.kind === 'desired' ? [d.desired] : [];
+    });
+    const state = await loadPageState(
+      db,
+      scope.orgId,
+      scope.integrationId,
+      desired.map((d) => d.externalId),
+      [],
+    );
+    const rows: ChangeRow[] = [];
+    for (const p of planPage(desired, state, scope.integrationId)) {
+      if (!takesMembership(p) || !p.membership) continue;
+      const why = [...p.notes, ...p.warnings];
+      rows.push({
+        externalId: p.externalId,
+        userId: p.userId,
+        action: 'held',
+        subject: p.label,
+        details: {
+          held: 'unassignment',
+          reason: `the managed membership would be removed${why.length ? `: ${why.join('; ')}` : ''}`,
+          changes: [{ field: 'membership', before: describe(p.membership.before), after: null }],
+          ...(p.notes.length ? { notes: p.notes } : {}),
+        },
+      });
+    }
+    await inTransaction(db, (trx) => sink.record(trx, rows, {}));
+  }
+}
+
+/**
+ * Applies the pending membership removals (the guard let them through, or an administrator
+ * approved them): each row is reconciled again now, so a row that no longer asks for a
+ * removal gets whatever it asks for instead. Returns how many rows were reconciled.
+ */
+export async function applyPendingUnassignments(
+  db: Db,
+  scope: ReconcileScope,
+  sink: RunSink,
+  counted?: Set<string>,
+): Promise<number> {
+  let done = 0;
+  let after = '';
+  for (;;) {
+    const batch = await pendingBatchOf(db, scope.integrationId, 'unassign', after, BATCH);
+    if (!batch.length) return done;
+    after = batch[batch.length - 1]?.externalId ?? after;
+    await inTransaction(db, (trx) => reconcileRows(trx, scope, batch, sink, false, counted));
+    done += batch.length;
   }
 }
 

@@ -52,11 +52,11 @@ export function ConfirmButton(props: ConfirmButtonProps): ReactNode {
         className={danger ? 'danger' : 'primary'}
         onClick={() => void confirm()}
         disabled={busy}
-        autoFocus
       >
         {confirmLabel}
       </button>
-      <button type="button" onClick={() => setAsking(false)} disabled={busy}>
+      {/* Cancel takes the focus: pressing Enter twice must not delete (issue 17). */}
+      <button type="button" onClick={() => setAsking(false)} disabled={busy} autoFocus>
         Cancel
       </button>
     </span>

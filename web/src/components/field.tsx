@@ -123,6 +123,8 @@ interface CheckboxFieldProps {
   onChange: (checked: boolean) => void;
   help?: ReactNode;
   error?: string | undefined;
+  /** Shown but not changeable (the help says why). */
+  disabled?: boolean;
 }
 
 /** A checkbox with its label beside it and help text below. */
@@ -133,6 +135,7 @@ export function CheckboxField({
   onChange,
   help,
   error,
+  disabled = false,
 }: CheckboxFieldProps): ReactNode {
   return (
     <div className={error ? 'field checkbox-field has-error' : 'field checkbox-field'}>
@@ -143,6 +146,7 @@ export function CheckboxField({
           type="checkbox"
           checked={checked}
           onChange={(event) => onChange(event.target.checked)}
+          disabled={disabled}
           aria-describedby={describedBy(id, help, error)}
         />
         <label htmlFor={id}>{label}</label>

@@ -15,6 +15,11 @@ interface Props {
   replacingSecret: boolean;
   onReplaceSecret: (replacing: boolean) => void;
   onChange: (patch: Partial<IntegrationFormState>) => void;
+  /**
+   * False until a Test connection passed (issue 17): a new integration is saved disabled and
+   * cannot be switched on with untested credentials. Switching off is always possible.
+   */
+  canEnable: boolean;
 }
 
 /** The fields of the Azure User Sync form, in the order of SPEC §2, with help texts. */
@@ -112,7 +117,8 @@ export function IntegrationFormFields(props: Props): ReactNode {
             label="Enabled"
             checked={form.enabled}
             onChange={(enabled) => onChange({ enabled })}
-            help={HELP.enabled}
+            disabled={!props.canEnable && !form.enabled}
+            help={props.canEnable || form.enabled ? HELP.enabled : HELP.enableAfterTest}
             error={errors.enabled}
           />
           <CheckboxField
@@ -140,6 +146,17 @@ export function IntegrationFormFields(props: Props): ReactNode {
             onChange={(deletionThreshold) => onChange({ deletionThreshold })}
             help={HELP.deletionThreshold}
             error={errors.deletionThreshold}
+          />
+          <TextField
+            id="integration-unassignment-threshold"
+            label="Unassignment threshold"
+            type="number"
+            min={0}
+            placeholder="Default: 100 or 10%"
+            value={form.unassignmentThreshold}
+            onChange={(unassignmentThreshold) => onChange({ unassignmentThreshold })}
+            help={HELP.unassignmentThreshold}
+            error={errors.unassignmentThreshold}
           />
           <TextField
             id="integration-sync-interval"

@@ -1,8 +1,8 @@
-import { useState, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { LoadState } from './alert.tsx';
 import { Pager } from './pager.tsx';
 import { listRunChanges } from '../endpoints.ts';
-import { describeChange } from '../lib/change-details.ts';
+import { ACTION_LABELS, describeChange } from '../lib/change-details.ts';
 import {
   currentCursor,
   FIRST_PAGE,
@@ -18,7 +18,11 @@ import type { RunChange } from '../types.ts';
 
 const PAGE_SIZE = 50;
 
-/** A run's per-user change log, paged: what changed (before → after) or why skipped. */
+/**
+ * A run's per-user change log, paged, in words: what changed (before → after), why a user was
+ * skipped, held or left unassigned. Held rows come first (the server orders them); filters by
+ * action and a search by name or email are applied by the server.
+ */
 export function RunChanges({
   runId,
   refreshKey,
@@ -27,28 +31,77 @@ export function RunChanges({
   refreshKey: string;
 }): ReactNode {
   const [stack, setStack] = useState<CursorStack>(FIRST_PAGE);
+  const [action, setAction] = useState('');
+  const [searchText, setSearchText] = useState('');
+  const [q, setQ] = useState('');
   const cursor = currentCursor(stack);
   const page = useLoad(
-    () => listRunChanges(runId, cursor, PAGE_SIZE),
-    `${runId}:${cursor ?? ''}:${refreshKey}`,
+    () =>
+      listRunChanges(runId, cursor, PAGE_SIZE, {
+        ...(action ? { action } : {}),
+        ...(q ? { q } : {}),
+      }),
+    `${runId}:${cursor ?? ''}:${action}:${q}:${refreshKey}`,
   );
   const nextCursor = page.data?.nextCursor ?? null;
+  const filtered = action !== '' || q !== '';
+  const search = (event: FormEvent): void => {
+    event.preventDefault();
+    setQ(searchText.trim());
+    setStack(FIRST_PAGE);
+  };
   return (
     <section aria-labelledby="changes-title">
       <h2 id="changes-title">Changes per user</h2>
+      <div className="toolbar changes-filters">
+        <div className="filter-field">
+          <label htmlFor="changes-action">Show</label>
+          <select
+            id="changes-action"
+            value={action}
+            onChange={(event) => {
+              setAction(event.target.value);
+              setStack(FIRST_PAGE);
+            }}
+          >
+            <option value="">All changes</option>
+            {Object.entries(ACTION_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <form className="search" role="search" onSubmit={search}>
+          <label htmlFor="changes-search" className="visually-hidden">
+            Search changes by name or email
+          </label>
+          <input
+            id="changes-search"
+            type="search"
+            placeholder="Name or email"
+            value={searchText}
+            onChange={(event) => setSearchText(event.target.value)}
+          />
+          <button type="submit">Search</button>
+        </form>
+      </div>
       <LoadState loading={page.loading && !page.data} error={page.error} />
       {page.data && page.data.items.length === 0 && stack.length === 1 ? (
-        <p className="muted">No user changes recorded.</p>
+        <p className="muted">
+          {filtered ? 'No changes match these filters.' : 'No user changes recorded.'}
+        </p>
       ) : null}
       {page.data && page.data.items.length > 0 ? (
         <div className="table-wrap">
-          <table className="table changes" data-testid="run-changes">
+          <table className="table changes stack-on-phone" data-testid="run-changes">
             <thead>
               <tr>
-                <th scope="col">#</th>
                 <th scope="col">Action</th>
-                <th scope="col">User</th>
-                <th scope="col">Details</th>
+                <th scope="col" className="col-user">
+                  User
+                </th>
+                <th scope="col">What and why</th>
               </tr>
             </thead>
             <tbody>
@@ -74,34 +127,46 @@ export function RunChanges({
 }
 
 function ChangeRow({ change }: { change: RunChange }): ReactNode {
-  const described = describeChange(change.details);
+  const described = describeChange(change.action, change.details);
   const subject = change.subject || change.externalId || '—';
   return (
-    <tr>
-      <td className="num">{change.seq}</td>
-      <td>
-        <span className={`action action-${change.action}`}>{change.action}</span>
+    <tr data-testid="change-row" data-action={change.action}>
+      <td data-label="Action">
+        <span className={`action action-${change.action}`}>
+          {ACTION_LABELS[change.action] ?? change.action}
+        </span>
       </td>
-      <td className="wrap">
+      <td className="wrap col-user" data-label="User">
         {change.userId ? <Link to={paths.user(change.userId)}>{subject}</Link> : subject}
-        {change.externalId && change.externalId !== subject ? (
-          <div className="small muted mono" title="Entra object id">
-            {change.externalId}
-          </div>
-        ) : null}
       </td>
-      <td className="wrap">
-        {described.reason ? <p className="reason">{described.reason}</p> : null}
+      <td className="wrap" data-label="What and why">
+        {described.summary ? <p className="summary">{described.summary}</p> : null}
         {described.diffs.length > 0 ? (
           <ul className="diffs">
             {described.diffs.map((diff) => (
               <li key={diff.field}>
-                <span className="diff-field">{diff.field}</span>: <del>{diff.before}</del> →{' '}
+                <span className="diff-field">{diff.field}</span>:{' '}
+                {diff.before === '—' ? null : (
+                  <>
+                    <del>{diff.before}</del> →{' '}
+                  </>
+                )}
                 <ins>{diff.after}</ins>
               </li>
             ))}
           </ul>
         ) : null}
+        {described.reason ? <p className="reason">Why: {described.reason}</p> : null}
+        {described.notes.map((note) => (
+          <p key={note} className="small note">
+            Note: {note}
+          </p>
+        ))}
+        {described.warnings.map((warning) => (
+          <p key={warning} className="small warning-text">
+            Warning: {warning}
+          </p>
+        ))}
       </td>
     </tr>
   );

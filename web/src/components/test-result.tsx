@@ -1,6 +1,13 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { TestResult } from '../types.ts';
 
+/** The server's step names in words (issue 17: "token —" read like a glitch). */
+const STEP_LABELS: Record<string, string> = {
+  token: 'Sign in with the app’s credentials',
+  permission: 'Permission User.Read.All',
+  'read-user': 'Read one user',
+};
+
 /** The steps of Test connection (token → permission → read one user), each ✓ or ✗. */
 export function TestResultView({ result }: { result: TestResult }): ReactNode {
   const ref = useRef<HTMLDivElement>(null);
@@ -23,8 +30,8 @@ export function TestResultView({ result }: { result: TestResult }): ReactNode {
               {step.ok ? '✓' : '✗'}
             </span>
             <span className="visually-hidden">{step.ok ? 'Passed:' : 'Failed:'}</span>
-            <strong>{step.name}</strong>
-            {step.message ? <span className="step-message"> — {step.message}</span> : null}
+            <strong>{STEP_LABELS[step.name] ?? step.name}</strong>
+            {step.message ? <span className="step-message">: {step.message}</span> : null}
           </li>
         ))}
       </ol>

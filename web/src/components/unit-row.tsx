@@ -1,8 +1,12 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { ConfirmButton } from './confirm-button.tsx';
 import { messageOf } from '../api.ts';
-import { deleteUnit, updateUnit } from '../endpoints.ts';
+import { ImpactConfirm } from './impact-confirm.tsx';
+import { deleteUnit, unitImpact, updateUnit } from '../endpoints.ts';
+import { isRisky, type ImpactView } from '../lib/impact.ts';
 import { subtreeIds, type TreeRow } from '../lib/unit-tree.ts';
+import { paths } from '../lib/routes.ts';
+import { Link } from '../router.tsx';
 import type { Unit } from '../types.ts';
 
 interface Props {
@@ -23,6 +27,16 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
   const [parentId, setParentId] = useState(unit.parentId ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** What a rename would do, shown before it is made (issue 17). */
+  const [pendingImpact, setPendingImpact] = useState<ImpactView | null>(null);
+  /** Leaves rename/move: a cancelled rename must not come back next time. */
+  const cancel = (): void => {
+    setMode('view');
+    setName(unit.name);
+    setParentId(unit.parentId ?? '');
+    setPendingImpact(null);
+    setError(null);
+  };
   // A unit cannot move under itself or its own descendants.
   const excluded = subtreeIds(units, unit.id);
 
@@ -34,7 +48,7 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
       setMode('view');
       await onChanged();
     } catch (err) {
-      setError(messageOf(err));
+      if (!(err instanceof KeepRenaming)) setError(messageOf(err));
     } finally {
       setBusy(false);
     }
@@ -45,6 +59,18 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
       setError('Enter a name.');
       return;
     }
+    void act(async () => {
+      const impact = await unitImpact({ action: 'rename', unitId: unit.id, name: name.trim() });
+      if (isRisky(impact)) {
+        setPendingImpact(impact);
+        // Stay in rename mode: the question is answered below.
+        throw new KeepRenaming();
+      }
+      await updateUnit(unit.id, { name: name.trim() });
+    });
+  };
+  const confirmRename = (): void => {
+    setPendingImpact(null);
     void act(() => updateUnit(unit.id, { name: name.trim() }));
   };
   const submitMove = (event: FormEvent): void => {
@@ -64,13 +90,16 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
               id={`rename-${unit.id}`}
               value={name}
               onChange={(e) => setName(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') cancel();
+              }}
               autoFocus
               maxLength={200}
             />
             <button type="submit" className="primary" disabled={busy}>
               Save
             </button>
-            <button type="button" onClick={() => setMode('view')}>
+            <button type="button" onClick={cancel}>
               Cancel
             </button>
           </form>
@@ -99,7 +128,7 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
             <button type="submit" className="primary" disabled={busy}>
               Move
             </button>
-            <button type="button" onClick={() => setMode('view')}>
+            <button type="button" onClick={cancel}>
               Cancel
             </button>
           </form>
@@ -113,6 +142,17 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
               ) : null}
               {unit.name}
             </span>
+            <span className="small muted unit-members" data-testid="unit-members">
+              {membersText(unit)}
+            </span>
+            {unit.memberCount ? (
+              <Link
+                to={`${paths.users()}?unitId=${encodeURIComponent(unit.id)}`}
+                aria-label={`Show members of ${unit.name}`}
+              >
+                Show members
+              </Link>
+            ) : null}
             <span className="row-actions">
               <button
                 type="button"
@@ -131,7 +171,11 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
               <ConfirmButton
                 label="Delete"
                 ariaLabel={`Delete ${unit.name}`}
-                question={`Delete ${unit.name}?`}
+                question={
+                  unit.memberCount
+                    ? `Delete ${unit.name}? It still has members: it will be refused, and the message says what to do with them.`
+                    : `Delete ${unit.name}?`
+                }
                 confirmLabel="Yes, delete"
                 onConfirm={() => act(() => deleteUnit(unit.id))}
               />
@@ -144,6 +188,28 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
           {error}
         </p>
       ) : null}
+      {pendingImpact ? (
+        <ImpactConfirm
+          impact={pendingImpact}
+          action="Rename anyway"
+          onConfirm={confirmRename}
+          onCancel={() => setPendingImpact(null)}
+        />
+      ) : null}
     </li>
   );
 }
+
+/** "3 members (2 managed by a synchronisation)", "No members". */
+function membersText(unit: Unit): string {
+  const n = unit.memberCount ?? 0;
+  if (!n) return 'No members';
+  const managed = unit.managedMemberCount ?? 0;
+  const base = `${n.toLocaleString('en-GB')} ${n === 1 ? 'member' : 'members'}`;
+  return managed
+    ? `${base} (${managed.toLocaleString('en-GB')} managed by a synchronisation)`
+    : base;
+}
+
+/** Not an error: the rename waits for the administrator to confirm its impact. */
+class KeepRenaming extends Error {}

@@ -72,12 +72,26 @@ describe('validateForm', () => {
   });
 });
 
+describe('unassignment threshold', () => {
+  it('empty means the default; a whole number ≥ 0 is sent; anything else is refused', () => {
+    expect(validateForm({ ...valid(), unassignmentThreshold: '' }, true)).toEqual({});
+    expect(validateForm({ ...valid(), unassignmentThreshold: '0' }, true)).toEqual({});
+    expect(
+      validateForm({ ...valid(), unassignmentThreshold: '-3' }, true).unassignmentThreshold,
+    ).toMatch(/whole number/);
+    expect(inputFromForm({ ...valid(), unassignmentThreshold: ' 40 ' }).unassignmentThreshold).toBe(
+      40,
+    );
+  });
+});
+
 describe('inputFromForm / formFromIntegration', () => {
   it('sends numbers, trimmed text, null for no date, and the secret only when typed', () => {
     const input = inputFromForm({ ...valid(), name: ' Contoso ', secret: '' });
     expect(input).toMatchObject({
       name: 'Contoso',
       deletionThreshold: 500,
+      unassignmentThreshold: null,
       syncIntervalMinutes: 60,
       secretExpiresAt: null,
     });
@@ -100,6 +114,7 @@ describe('inputFromForm / formFromIntegration', () => {
       deactivateDisabledUsers: false,
       includeGuests: true,
       deletionThreshold: 0,
+      unassignmentThreshold: 25,
       syncIntervalMinutes: 15,
       nextRunAt: null,
       lastRun: null,
@@ -111,6 +126,7 @@ describe('inputFromForm / formFromIntegration', () => {
       secret: '',
       secretExpiresAt: '2030-01-31',
       deletionThreshold: '0',
+      unassignmentThreshold: '25',
       cloud: 'usgov',
     });
     expect(inputFromForm(form)).toMatchObject({

@@ -21,6 +21,8 @@ export interface IntegrationFormState {
   deactivateDisabledUsers: boolean;
   includeGuests: boolean;
   deletionThreshold: string;
+  /** '' = the default (100 users or 10% of the linked users, whichever is lower). */
+  unassignmentThreshold: string;
   syncIntervalMinutes: string;
 }
 
@@ -36,11 +38,13 @@ export function emptyForm(): IntegrationFormState {
     secretExpiresAt: '',
     unitField: 'department',
     userTypeField: 'jobTitle',
-    enabled: true,
+    // Off until a passing Test connection (issue 17): an untested integration must not run.
+    enabled: false,
     cloud: 'global',
     deactivateDisabledUsers: true,
     includeGuests: false,
     deletionThreshold: '500',
+    unassignmentThreshold: '',
     syncIntervalMinutes: '60',
   };
 }
@@ -60,6 +64,8 @@ export function formFromIntegration(integration: Integration): IntegrationFormSt
     deactivateDisabledUsers: integration.deactivateDisabledUsers,
     includeGuests: integration.includeGuests,
     deletionThreshold: String(integration.deletionThreshold),
+    unassignmentThreshold:
+      integration.unassignmentThreshold === null ? '' : String(integration.unassignmentThreshold),
     syncIntervalMinutes: String(integration.syncIntervalMinutes),
   };
 }
@@ -99,6 +105,10 @@ export function validateForm(form: IntegrationFormState, secretRequired: boolean
   if (threshold === null || threshold < 0) {
     errors.deletionThreshold = 'Enter a whole number of users (0 turns the guard off).';
   }
+  if (form.unassignmentThreshold.trim() && wholeNumber(form.unassignmentThreshold) === null) {
+    errors.unassignmentThreshold =
+      'Enter a whole number of users (0 turns the guard off), or leave empty for the default.';
+  }
   const interval = wholeNumber(form.syncIntervalMinutes);
   if (interval === null || interval < 5) {
     errors.syncIntervalMinutes = 'Enter a whole number of minutes, at least 5.';
@@ -127,6 +137,9 @@ export function inputFromForm(form: IntegrationFormState): IntegrationInput {
     deactivateDisabledUsers: form.deactivateDisabledUsers,
     includeGuests: form.includeGuests,
     deletionThreshold: Number(form.deletionThreshold.trim()),
+    unassignmentThreshold: form.unassignmentThreshold.trim()
+      ? Number(form.unassignmentThreshold.trim())
+      : null,
     syncIntervalMinutes: Number(form.syncIntervalMinutes.trim()),
   };
   const secret = form.secret.trim();

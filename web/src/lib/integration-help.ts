@@ -40,6 +40,8 @@ export const HELP = {
   userTypeField:
     'The Entra user property listing the user’s user types, comma-separated, e.g. job title “Employee, Manager”. Must differ from the unit field.',
   enabled: 'Only enabled integrations are synchronised on their schedule.',
+  enableAfterTest:
+    'A new integration starts disabled: save it, press Test connection, and Enable is offered once the connection works (with a preview of what the first synchronisation will do).',
   cloud:
     'Global for almost every tenant. National clouds: Entra admin center → Overview → the tenant’s “Cloud” or the login host you sign in at.',
   deactivateDisabledUsers:
@@ -48,6 +50,8 @@ export const HELP = {
     'Also synchronise guest accounts (User type “Guest”, invited from other organisations). Off by default.',
   deletionThreshold:
     'If one run would deactivate more users than this, the deactivations are held until you approve them. 0 turns the guard off.',
+  unassignmentThreshold:
+    'If one run (or a settings change) would take the managed membership away from more users than this, those removals are held until you approve them; everything else applies. Empty = 100 users or 10% of the synchronised users, whichever is lower. 0 turns the guard off.',
   syncIntervalMinutes:
     'Minutes between incremental synchronisations (Graph delta query). At least 5; 60 by default.',
 } as const;

@@ -9,11 +9,15 @@ import {
   createIntegration,
   deleteIntegration,
   getIntegration,
+  integrationImpact,
+  listRuns,
   startSync,
   testIntegration,
   updateIntegration,
 } from '../endpoints.ts';
+import { ImpactConfirm } from '../components/impact-confirm.tsx';
 import { splitIssues } from '../lib/field-errors.ts';
+import { isRisky, mappingPatch, type ImpactView } from '../lib/impact.ts';
 import {
   emptyForm,
   formFromIntegration,
@@ -27,7 +31,7 @@ import { paths } from '../lib/routes.ts';
 import { secretWarning, secretWarningText } from '../lib/secret-expiry.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Link, navigate } from '../router.tsx';
-import type { Integration, TestResult } from '../types.ts';
+import type { Integration, Run, TestResult } from '../types.ts';
 
 const FORM_FIELDS = Object.keys(emptyForm()) as (keyof IntegrationFormState)[];
 
@@ -71,7 +75,7 @@ function IntegrationEditor({
     new URLSearchParams(window.location.search).has('created')
       ? {
           kind: 'success',
-          text: 'Integration created. Test the connection, then initiate the first synchronisation.',
+          text: 'Integration created, disabled. Test the connection: once it works, preview what the first synchronisation will do, then enable it or initiate the synchronisation.',
         }
       : null,
   );
@@ -79,6 +83,11 @@ function IntegrationEditor({
   const [testResult, setTestResult] = useState<TestResult | null>(null);
   const [runsKey, setRunsKey] = useState(0);
   const [savedNote, setSavedNote] = useState(false);
+  /** The latest finished preview, shown beside Enable once the test passed. */
+  const [lastPreview, setLastPreview] = useState<Run | null>(null);
+  const canEnable = (saved?.enabled ?? false) || testResult?.ok === true;
+  /** What a mapping change would do, shown before saving it (issue 17). */
+  const [pendingImpact, setPendingImpact] = useState<ImpactView | null>(null);
 
   const secretRequired = !saved?.secretSet || replacingSecret;
   const clientErrors = validateForm(form, secretRequired);
@@ -102,8 +111,10 @@ function IntegrationEditor({
     });
   };
 
-  const save = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
+  /** `confirmed`: the administrator saw the impact of a mapping change and went on. */
+  const save = async (event: FormEvent | null, confirmed = false): Promise<void> => {
+    event?.preventDefault();
+    setPendingImpact(null);
     setSubmitted(true);
     setNotice(null);
     setSavedNote(false);
@@ -114,6 +125,15 @@ function IntegrationEditor({
     }
     setBusy('save');
     try {
+      const patch = saved ? mappingPatch(form, saved) : {};
+      if (saved && !confirmed && Object.keys(patch).length > 0) {
+        // Computed by the reconcile on the proposed settings, nothing written.
+        const impact = await integrationImpact(saved.id, patch);
+        if (isRisky(impact)) {
+          setPendingImpact(impact);
+          return;
+        }
+      }
       const input = inputFromForm(form);
       if (!saved) {
         const created = await createIntegration(input);
@@ -148,7 +168,14 @@ function IntegrationEditor({
     setNotice(null);
     setTestResult(null);
     try {
-      setTestResult(await testIntegration(integrationId));
+      const result = await testIntegration(integrationId);
+      setTestResult(result);
+      if (result.ok) {
+        const runs = await listRuns(integrationId, 20);
+        setLastPreview(
+          runs.find((r) => r.dryRun && (r.status === 'succeeded' || r.status === 'held')) ?? null,
+        );
+      }
     } catch (err) {
       setNotice({ kind: 'error', text: messageOf(err) });
     } finally {
@@ -169,6 +196,24 @@ function IntegrationEditor({
       setNotice({ kind: 'error', text: messageOf(err) });
       setBusy(null);
       setRunsKey((key) => key + 1);
+    }
+  };
+
+  const enable = async (integration: Integration): Promise<void> => {
+    setBusy('enable');
+    setNotice(null);
+    try {
+      const updated = await updateIntegration(integration.id, { enabled: true });
+      setSaved(updated);
+      setForm(formFromIntegration(updated));
+      setNotice({
+        kind: 'success',
+        text: 'Enabled: the integration now synchronises on its schedule. Initiate synchronisation to run the first full synchronisation now.',
+      });
+    } catch (err) {
+      setNotice({ kind: 'error', text: messageOf(err) });
+    } finally {
+      setBusy(null);
     }
   };
 
@@ -233,6 +278,7 @@ function IntegrationEditor({
             if (!replacing) change({ secret: '' });
           }}
           onChange={change}
+          canEnable={canEnable}
         />
         <div className="actions">
           <button type="submit" className="primary" disabled={busy !== null}>
@@ -264,6 +310,15 @@ function IntegrationEditor({
             {savedNote ? '✓ Saved.' : ''}
           </span>
         </div>
+        {pendingImpact && saved ? (
+          <ImpactConfirm
+            impact={pendingImpact}
+            action="Save anyway"
+            integrationId={saved.id}
+            onConfirm={() => void save(null, true)}
+            onCancel={() => setPendingImpact(null)}
+          />
+        ) : null}
         {saved && dirty ? (
           <p className="small muted" role="status">
             You have unsaved changes: Test connection, Preview and synchronisation use the saved
@@ -278,6 +333,36 @@ function IntegrationEditor({
       </form>
 
       {testResult ? <TestResultView result={testResult} /> : null}
+      {saved && !saved.enabled && testResult?.ok ? (
+        <section className="card" data-testid="enable-offer" aria-labelledby="enable-title">
+          <h2 id="enable-title">Ready to enable</h2>
+          {lastPreview ? (
+            <p data-testid="enable-preview">
+              The last preview would create {lastPreview.counts?.created ?? 0}, update{' '}
+              {lastPreview.counts?.updated ?? 0}, link {lastPreview.counts?.linked ?? 0}, deactivate{' '}
+              {lastPreview.counts?.deactivated ?? 0} and leave{' '}
+              {usersText(lastPreview.counts?.unassigned ?? 0)} unassigned
+              {lastPreview.status === 'held' ? ' (and it would be held for approval)' : ''}.{' '}
+              <Link to={paths.run(lastPreview.id)}>See the preview</Link>
+            </p>
+          ) : (
+            <p data-testid="enable-preview">
+              No preview yet: press Preview to see what the first synchronisation would do, without
+              changing anything.
+            </p>
+          )}
+          <div className="actions">
+            <button
+              type="button"
+              className="primary"
+              onClick={() => void enable(saved)}
+              disabled={busy !== null}
+            >
+              {busy === 'enable' ? 'Enabling…' : 'Enable'}
+            </button>
+          </div>
+        </section>
+      ) : null}
 
       {saved ? (
         <>
@@ -307,4 +392,9 @@ function focusFirstError(): void {
     const invalid = document.querySelector<HTMLElement>('[aria-invalid="true"]');
     invalid?.focus();
   }, 0);
+}
+
+/** "1 user", "12 users". */
+function usersText(n: number): string {
+  return `${n.toLocaleString('en-GB')} ${n === 1 ? 'user' : 'users'}`;
 }

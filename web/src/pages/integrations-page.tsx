@@ -33,7 +33,7 @@ export function IntegrationsPage(): ReactNode {
       ) : null}
       {integrations.data && integrations.data.length > 0 ? (
         <div className="table-wrap">
-          <table className="table" data-testid="integrations-table">
+          <table className="table stack-on-phone" data-testid="integrations-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -60,19 +60,19 @@ function IntegrationRow({ integration, now }: { integration: Integration; now: D
   const lastRun = integration.lastRun;
   return (
     <tr>
-      <td className="cell-name">
+      <td data-label="Name" className="cell-name">
         <Link to={paths.integration(integration.id)} className="truncate" title={integration.name}>
           {integration.name}
         </Link>
       </td>
-      <td>
+      <td data-label="Enabled">
         {integration.enabled ? (
           <Badge tone="ok">Enabled</Badge>
         ) : (
           <Badge tone="neutral">Disabled</Badge>
         )}
       </td>
-      <td>
+      <td data-label="Last run">
         {lastRun ? (
           <span className="last-run">
             <RunStatusBadge status={lastRun.status} dryRun={lastRun.dryRun} />
@@ -84,7 +84,7 @@ function IntegrationRow({ integration, now }: { integration: Integration; now: D
           <span className="muted">Never</span>
         )}
       </td>
-      <td>
+      <td data-label="Next run">
         {!integration.enabled ? (
           <span className="muted">—</span>
         ) : integration.nextRunAt ? (
@@ -94,7 +94,7 @@ function IntegrationRow({ integration, now }: { integration: Integration; now: D
           <span title="The scheduler starts it within a minute">Due now</span>
         )}
       </td>
-      <td>
+      <td data-label="Attention">
         <div className="badges">
           {integration.status === 'needs-attention' ? (
             <Badge tone="bad" title={integration.attentionMessage ?? undefined}>
@@ -107,6 +107,12 @@ function IntegrationRow({ integration, now }: { integration: Integration; now: D
             </Badge>
           ) : null}
           {!integration.secretSet ? <Badge tone="bad">No secret</Badge> : null}
+          {lastRun && lastRun.status === 'held' && !lastRun.dryRun ? (
+            // A held run waits for an administrator: say so where they look first.
+            <Link to={paths.run(lastRun.id)} data-testid="held-attention">
+              <Badge tone="warn">Held: approval needed</Badge>
+            </Link>
+          ) : null}
         </div>
         {integration.status === 'needs-attention' && integration.attentionMessage ? (
           <p className="small wrap">{integration.attentionMessage}</p>

@@ -127,15 +127,15 @@ export function RunPage({ id }: { id: string }): ReactNode {
       {data.status === 'held' ? (
         <div className="alert alert-warning" data-testid="held">
           <p>
-            <strong>Deletions held.</strong> This run would deactivate{' '}
-            {data.heldDeletions != null ? `${data.heldDeletions} users` : 'more users than allowed'}
-            , above the integration’s deletion threshold. Everything else was applied. Check the
-            changes below, then approve to deactivate them.
+            <strong>{heldTitle(data.heldDeletions ?? 0, data.heldUnassignments ?? 0)}</strong>{' '}
+            {heldText(data.heldDeletions ?? 0, data.heldUnassignments ?? 0)} Everything else was
+            applied. Check the held changes below (filter “Held”), then approve to apply them as
+            they are now.
           </p>
           <ConfirmButton
-            label="Approve deletions"
-            question="Deactivate the held users now?"
-            confirmLabel="Yes, approve deletions"
+            label="Approve held changes"
+            question="Apply the held changes now? Users restored in Entra meanwhile are spared."
+            confirmLabel="Yes, approve"
             onConfirm={approve}
           />
           {approveError ? (
@@ -165,4 +165,26 @@ export function RunPage({ id }: { id: string }): ReactNode {
       <RunChanges runId={data.id} refreshKey={`${data.status}`} />
     </section>
   );
+}
+
+/** The held alert's title: which guard stopped the run. */
+function heldTitle(deletions: number, unassignments: number): string {
+  if (deletions && unassignments) return 'Deactivations and membership removals held.';
+  return unassignments ? 'Membership removals held.' : 'Deletions held.';
+}
+
+/** What the run holds, in words (either count may be 0). */
+function heldText(deletions: number, unassignments: number): string {
+  const parts: string[] = [];
+  if (deletions) {
+    parts.push(
+      `This run would deactivate ${deletions.toLocaleString('en-GB')} users, above the deletion threshold.`,
+    );
+  }
+  if (unassignments) {
+    parts.push(
+      `It would take the managed membership away from ${unassignments.toLocaleString('en-GB')} users, above the unassignment threshold.`,
+    );
+  }
+  return parts.join(' ') || 'This run holds more changes than its thresholds allow.';
 }

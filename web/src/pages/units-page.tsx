@@ -2,7 +2,9 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { messageOf } from '../api.ts';
 import { Alert, LoadState } from '../components/alert.tsx';
 import { UnitRow } from '../components/unit-row.tsx';
-import { createUnit, listUnits } from '../endpoints.ts';
+import { ImpactConfirm } from '../components/impact-confirm.tsx';
+import { createUnit, listUnits, unitImpact } from '../endpoints.ts';
+import { isRisky, type ImpactView } from '../lib/impact.ts';
 import { flattenTree } from '../lib/unit-tree.ts';
 import { useLoad } from '../lib/use-load.ts';
 
@@ -13,10 +15,15 @@ export function UnitsPage(): ReactNode {
   const [parentId, setParentId] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [pendingImpact, setPendingImpact] = useState<ImpactView | null>(null);
+  const [created, setCreated] = useState<string | null>(null);
   const rows = flattenTree(units.data ?? []);
 
-  const create = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
+  /** `confirmed`: the administrator saw what the new unit would do and went on (issue 17). */
+  const create = async (event: FormEvent | null, confirmed = false): Promise<void> => {
+    event?.preventDefault();
+    setPendingImpact(null);
+    setCreated(null);
     if (!name.trim()) {
       setError('Enter a name.');
       return;
@@ -24,7 +31,19 @@ export function UnitsPage(): ReactNode {
     setBusy(true);
     setError(null);
     try {
+      if (!confirmed) {
+        const impact = await unitImpact({
+          action: 'create',
+          name: name.trim(),
+          parentId: parentId || null,
+        });
+        if (isRisky(impact)) {
+          setPendingImpact(impact);
+          return;
+        }
+      }
       await createUnit(name.trim(), parentId || null);
+      setCreated(name.trim());
       setName('');
       await units.reload();
     } catch (err) {
@@ -45,6 +64,19 @@ export function UnitsPage(): ReactNode {
       >
         <h2>New unit</h2>
         {error ? <Alert>{error}</Alert> : null}
+        {created ? (
+          <p role="status" className="saved-note">
+            ✓ Unit “{created}” created.
+          </p>
+        ) : null}
+        {pendingImpact ? (
+          <ImpactConfirm
+            impact={pendingImpact}
+            action="Create anyway"
+            onConfirm={() => void create(null, true)}
+            onCancel={() => setPendingImpact(null)}
+          />
+        ) : null}
         <div className="grid-3">
           <div className="field">
             <label htmlFor="new-unit-name">Name</label>

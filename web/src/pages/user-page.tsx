@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { messageOf } from '../api.ts';
 import { Alert, LoadState } from '../components/alert.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
+import { ReactivateButton } from '../components/reactivate-button.tsx';
 import { MembershipsEditor } from '../components/memberships-editor.tsx';
 import { SyncExplanationPanel } from '../components/sync-explanation.tsx';
 import { UserDetailsForm } from '../components/user-details-form.tsx';
@@ -12,8 +13,8 @@ import {
   listIntegrations,
   listUnits,
   listUserTypes,
-  reactivateUser,
 } from '../endpoints.ts';
+import { deactivationText } from '../lib/deactivation.ts';
 import { formatDate, fullName } from '../lib/format.ts';
 import { paths } from '../lib/routes.ts';
 import { useLoad } from '../lib/use-load.ts';
@@ -35,9 +36,18 @@ async function loadLookups(): Promise<Lookups> {
   return { units, userTypes, integrations };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** One user: details, memberships, activation, and where it comes from. */
 export function UserPage({ id }: { id: string }): ReactNode {
-  const user = useLoad(() => getUser(id), id);
+  // A malformed id is a wrong link, not an invalid request (issue 17: "check id" confused).
+  const user = useLoad(
+    () =>
+      UUID.test(id)
+        ? getUser(id)
+        : Promise.reject(new Error('User not found: no user has this address. Check the link.')),
+    id,
+  );
   const lookups = useLoad(loadLookups, 'lookups');
   const [actionError, setActionError] = useState<string | null>(null);
 
@@ -108,17 +118,12 @@ export function UserPage({ id }: { id: string }): ReactNode {
         <h2 id="status-title">Status</h2>
         {data.status === 'deactivated' ? (
           <>
-            <p>
-              Deactivated on {formatDate(data.deactivatedAt)}; permanently deleted on{' '}
+            <p data-testid="deactivation-reason">
+              <strong>{deactivationText(data.deactivationReason)}</strong>, on{' '}
+              {formatDate(data.deactivatedAt)}; permanently deleted on{' '}
               <strong>{formatDate(data.purgeAfter)}</strong> unless reactivated.
             </p>
-            <button
-              type="button"
-              className="primary"
-              onClick={() => void act(() => reactivateUser(data.id))}
-            >
-              Reactivate
-            </button>
+            <ReactivateButton user={data} onDone={() => user.reload()} />
           </>
         ) : (
           <>

@@ -2,7 +2,15 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { messageOf } from '../api.ts';
 import { Alert, LoadState } from '../components/alert.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
-import { createUserType, deleteUserType, listUserTypes, renameUserType } from '../endpoints.ts';
+import { ImpactConfirm } from '../components/impact-confirm.tsx';
+import {
+  createUserType,
+  deleteUserType,
+  listUserTypes,
+  renameUserType,
+  userTypeImpact,
+} from '../endpoints.ts';
+import { isRisky, type ImpactView } from '../lib/impact.ts';
 import { useLoad } from '../lib/use-load.ts';
 import type { UserType } from '../types.ts';
 
@@ -82,6 +90,32 @@ function UserTypeRow({
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(type.name);
   const [error, setError] = useState<string | null>(null);
+  /** A rename or delete that takes memberships away waits for a second yes (issue 17). */
+  const [pending, setPending] = useState<{
+    impact: ImpactView;
+    action: string;
+    run: () => Promise<unknown>;
+  } | null>(null);
+
+  /** Runs `action` at once when harmless, or shows its impact first. */
+  const guarded = async (
+    body: Parameters<typeof userTypeImpact>[0],
+    label: string,
+    action: () => Promise<unknown>,
+  ): Promise<void> => {
+    setError(null);
+    try {
+      const impact = await userTypeImpact(body);
+      if (isRisky(impact)) {
+        setPending({ impact, action: label, run: action });
+        return;
+      }
+    } catch (err) {
+      setError(messageOf(err));
+      return;
+    }
+    await act(action);
+  };
 
   const act = async (action: () => Promise<unknown>): Promise<void> => {
     setError(null);
@@ -99,7 +133,11 @@ function UserTypeRow({
       setError('Enter a name.');
       return;
     }
-    void act(() => renameUserType(type.id, name.trim()));
+    void guarded(
+      { action: 'rename', userTypeId: type.id, name: name.trim() },
+      'Rename anyway',
+      () => renameUserType(type.id, name.trim()),
+    );
   };
 
   return (
@@ -120,7 +158,13 @@ function UserTypeRow({
             <button type="submit" className="primary">
               Save
             </button>
-            <button type="button" onClick={() => setRenaming(false)}>
+            <button
+              type="button"
+              onClick={() => {
+                setRenaming(false);
+                setName(type.name);
+              }}
+            >
               Cancel
             </button>
           </form>
@@ -142,7 +186,11 @@ function UserTypeRow({
                 ariaLabel={`Delete ${type.name}`}
                 question={`Delete ${type.name}?`}
                 confirmLabel="Yes, delete"
-                onConfirm={() => act(() => deleteUserType(type.id))}
+                onConfirm={() =>
+                  guarded({ action: 'delete', userTypeId: type.id }, 'Delete anyway', () =>
+                    deleteUserType(type.id),
+                  )
+                }
               />
             </span>
           </>
@@ -152,6 +200,18 @@ function UserTypeRow({
         <p className="field-error" role="alert">
           {error}
         </p>
+      ) : null}
+      {pending ? (
+        <ImpactConfirm
+          impact={pending.impact}
+          action={pending.action}
+          onConfirm={() => {
+            const run = pending.run;
+            setPending(null);
+            void act(run);
+          }}
+          onCancel={() => setPending(null)}
+        />
       ) : null}
     </li>
   );

@@ -1,10 +1,11 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { messageOf } from '../api.ts';
-import { Alert, LoadState } from '../components/alert.tsx';
+import { LoadState } from '../components/alert.tsx';
 import { NewUserForm } from '../components/new-user-form.tsx';
 import { Pager } from '../components/pager.tsx';
 import { UserStatus } from '../components/user-status.tsx';
-import { listUsers, reactivateUser, type UserTab } from '../endpoints.ts';
+import { ReactivateButton } from '../components/reactivate-button.tsx';
+import { listUnits, listUsers, type UserTab } from '../endpoints.ts';
+import { deactivationText } from '../lib/deactivation.ts';
 import {
   currentCursor,
   FIRST_PAGE,
@@ -17,7 +18,6 @@ import { formatDate, fullName } from '../lib/format.ts';
 import { paths } from '../lib/routes.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Link, navigate } from '../router.tsx';
-import type { User } from '../types.ts';
 
 const TABS: { tab: UserTab; label: string }[] = [
   { tab: 'all', label: 'All' },
@@ -37,9 +37,17 @@ export function UsersPage(): ReactNode {
   const [q, setQ] = useState('');
   const [stack, setStack] = useState<CursorStack>(FIRST_PAGE);
   const [creating, setCreating] = useState(false);
-  const [actionError, setActionError] = useState<string | null>(null);
   const cursor = currentCursor(stack);
-  const page = useLoad(() => listUsers(tab, q, cursor), `${tab}|${q}|${cursor ?? ''}`);
+  // "Show members" on the Units page links here with ?unitId= (issue 17).
+  const [unitId, setUnitId] = useState(
+    () => new URLSearchParams(window.location.search).get('unitId') ?? null,
+  );
+  const units = useLoad(() => (unitId ? listUnits() : Promise.resolve([])), unitId ?? '');
+  const unitName = units.data?.find((u) => u.id === unitId)?.name ?? 'one unit';
+  const page = useLoad(
+    () => listUsers(tab, q, cursor, 50, unitId),
+    `${tab}|${q}|${cursor ?? ''}|${unitId ?? ''}`,
+  );
   const nextCursor = page.data?.nextCursor ?? null;
 
   const chooseTab = (next: UserTab): void => {
@@ -55,15 +63,6 @@ export function UsersPage(): ReactNode {
     event.preventDefault();
     setQ(searchText.trim());
     setStack(FIRST_PAGE);
-  };
-  const reactivate = async (user: User): Promise<void> => {
-    setActionError(null);
-    try {
-      await reactivateUser(user.id);
-      await page.reload();
-    } catch (err) {
-      setActionError(messageOf(err));
-    }
   };
 
   return (
@@ -112,6 +111,21 @@ export function UsersPage(): ReactNode {
             </button>
           ))}
         </div>
+        {unitId ? (
+          <p className="filter-chip" data-testid="unit-filter">
+            Members of <strong>{unitName}</strong> only.{' '}
+            <button
+              type="button"
+              onClick={() => {
+                setUnitId(null);
+                setStack(FIRST_PAGE);
+                window.history.replaceState(null, '', paths.users());
+              }}
+            >
+              Show all users
+            </button>
+          </p>
+        ) : null}
         <form className="search" role="search" onSubmit={search}>
           <label htmlFor="users-search" className="visually-hidden">
             Search users
@@ -128,7 +142,6 @@ export function UsersPage(): ReactNode {
       </div>
 
       <div id="users-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
-        {actionError ? <Alert>{actionError}</Alert> : null}
         <LoadState loading={page.loading && !page.data} error={page.error} />
         {page.data && page.data.items.length === 0 ? (
           <p className="muted">{q ? `No users match “${q}”.` : 'No users here.'}</p>
@@ -144,6 +157,7 @@ export function UsersPage(): ReactNode {
                     <>
                       <th scope="col">Deactivated</th>
                       <th scope="col">Purge date</th>
+                      <th scope="col">Why</th>
                       <th scope="col">
                         <span className="visually-hidden">Actions</span>
                       </th>
@@ -174,14 +188,9 @@ export function UsersPage(): ReactNode {
                       <>
                         <td>{formatDate(user.deactivatedAt)}</td>
                         <td>{formatDate(user.purgeAfter)}</td>
+                        <td className="wrap small">{deactivationText(user.deactivationReason)}</td>
                         <td>
-                          <button
-                            type="button"
-                            onClick={() => void reactivate(user)}
-                            aria-label={`Reactivate ${fullName(user)}`}
-                          >
-                            Reactivate
-                          </button>
+                          <ReactivateButton user={user} onDone={() => page.reload()} />
                         </td>
                       </>
                     ) : (

@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import type { Db } from '../../db/schema.ts';
+import { createUnit, deleteUnit, updateUnit } from '../../directory/units.ts';
+import { nameKey } from '../../directory/name-key.ts';
+import { createUserType, deleteUserType, renameUserType } from '../../directory/user-types.ts';
+import { NotFoundError, ValidationError } from '../../errors.ts';
+import { MATCH_FIELDS } from '../../integrations/match-fields.ts';
+import { DIFFERENT_FIELDS_MESSAGE } from '../../integrations/settings.ts';
+import { computeImpact, type Impact } from '../../sync/impact.ts';
+import { idParams, nameSchema } from '../schemas.ts';
+import { principalOf, type ApiApp } from '../types.ts';
+
+/*
+ * Impact before commit (issue 17): the same change as the real endpoint, applied in a
+ * transaction that is rolled back after the reconcile has said what it would do.
+ */
+
+const impactView = z.object({
+  moved: z.number().int(),
+  unassigned: z.number().int(),
+  placed: z.number().int(),
+  deactivated: z.number().int(),
+  reactivated: z.number().int(),
+  created: z.number().int(),
+  unassignedUsers: z.array(
+    z.object({ subject: z.string(), userId: z.string().nullable(), reason: z.string().nullable() }),
+  ),
+  wouldHold: z.boolean(),
+  /** Set when the unit name is already used: the users of that value become unassigned. */
+  duplicateName: z.string().nullable(),
+});
+
+const settingsBody = z.strictObject({
+  unitField: z.enum(MATCH_FIELDS).optional(),
+  userTypeField: z.enum(MATCH_FIELDS).optional(),
+  includeGuests: z.boolean().optional(),
+  deactivateDisabledUsers: z.boolean().optional(),
+});
+
+const unitBody = z.discriminatedUnion('action', [
+  z.strictObject({
+    action: z.literal('create'),
+    name: nameSchema,
+    parentId: z.uuid().nullable().optional(),
+  }),
+  z.strictObject({ action: z.literal('rename'), unitId: z.uuid(), name: nameSchema }),
+  z.strictObject({ action: z.literal('move'), unitId: z.uuid(), parentId: z.uuid().nullable() }),
+  z.strictObject({ action: z.literal('delete'), unitId: z.uuid() }),
+]);
+
+const userTypeBody = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('create'), name: nameSchema }),
+  z.strictObject({ action: z.literal('rename'), userTypeId: z.uuid(), name: nameSchema }),
+  z.strictObject({ action: z.literal('delete'), userTypeId: z.uuid() }),
+]);
+
+const tags = ['impact'];
+
+export function registerImpactRoutes(app: ApiApp, ctx: AppContext): void {
+  const run = (
+    orgId: string,
+    opts: Omit<Parameters<typeof computeImpact>[2], 'now' | 'retentionDays'>,
+  ) =>
+    computeImpact(ctx.db, orgId, {
+      ...opts,
+      now: ctx.clock.now(),
+      retentionDays: ctx.config.deactivatedRetentionDays,
+    });
+
+  app.post(
+    '/integrations/:id/impact',
+    {
+      schema: {
+        tags,
+        summary:
+          'What changing these mapping settings would do (move, unassign, deactivate), computed without writing',
+        params: idParams,
+        body: settingsBody,
+        response: { 200: impactView },
+      },
+    },
+    async (request) => {
+      const { orgId } = principalOf(request);
+      const row = await ctx.db
+        .selectFrom('integrations')
+        .select(['id', 'unit_field', 'user_type_field'])
+        .where('id', '=', request.params.id)
+        .where('org_id', '=', orgId)
+        .executeTakeFirst();
+      if (!row) throw new NotFoundError('Integration');
+      const b = request.body;
+      if ((b.unitField ?? row.unit_field) === (b.userTypeField ?? row.user_type_field)) {
+        throw new ValidationError('Invalid integration settings', [
+          { field: 'userTypeField', message: DIFFERENT_FIELDS_MESSAGE },
+        ]);
+      }
+      const patch = Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined));
+      const impact = await run(orgId, { settings: { integrationId: row.id, patch } });
+      return { ...impact, duplicateName: null };
+    },
+  );
+
+  app.post(
+    '/units/impact',
+    {
+      schema: {
+        tags,
+        summary:
+          'What creating, renaming, moving or deleting a unit would do, computed without writing (a duplicate name is named)',
+        body: unitBody,
+        response: { 200: impactView },
+      },
+    },
+    async (request) => {
+      const { orgId } = principalOf(request);
+      const b = request.body;
+      const now = ctx.clock.now();
+      const duplicate =
+        b.action === 'create' || b.action === 'rename'
+          ? await duplicateUnitName(ctx.db, orgId, b.name, b.action === 'rename' ? b.unitId : null)
+          : null;
+      const change = async (trx: Db): Promise<void> => {
+        if (b.action === 'create') {
+          await createUnit(trx, orgId, { name: b.name, parentId: b.parentId ?? null }, now);
+        } else if (b.action === 'rename') await updateUnit(trx, orgId, b.unitId, { name: b.name });
+        else if (b.action === 'move')
+          await updateUnit(trx, orgId, b.unitId, { parentId: b.parentId });
+        else await deleteUnit(trx, orgId, b.unitId);
+      };
+      const impact: Impact = await run(orgId, { change });
+      return { ...impact, duplicateName: duplicate };
+    },
+  );
+
+  app.post(
+    '/user-types/impact',
+    {
+      schema: {
+        tags,
+        summary:
+          'What creating, renaming or deleting a user type would do, computed without writing',
+        body: userTypeBody,
+        response: { 200: impactView },
+      },
+    },
+    async (request) => {
+      const { orgId } = principalOf(request);
+      const b = request.body;
+      const now = ctx.clock.now();
+      const change = async (trx: Db): Promise<void> => {
+        if (b.action === 'create') await createUserType(trx, orgId, { name: b.name }, now);
+        else if (b.action === 'rename') {
+          await renameUserType(trx, orgId, b.userTypeId, { name: b.name });
+        } else await deleteUserType(trx, orgId, b.userTypeId);
+      };
+      return { ...(await run(orgId, { change })), duplicateName: null };
+    },
+  );
+}
+
+/** The existing unit's name when `name` is already used (case and accents as matching reads them). */
+async function duplicateUnitName(
+  db: Db,
+  orgId: string,
+  name: string,
+  exceptId: string | null,
+): Promise<string | null> {
+  let q = db
+    .selectFrom('units')
+    .select('name')
+    .where('org_id', '=', orgId)
+    .where('name_key', '=', nameKey(name));
+  if (exceptId) q = q.where('id', '<>', exceptId);
+  const row = await q.executeTakeFirst();
+  return row?.name ?? null;
+}
