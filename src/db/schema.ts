@@ -72,7 +72,9 @@ export interface UserTypesTable {
 }
 
 export type UserStatus = 'active' | 'deactivated';
-export type DeactivationReason = 'admin' | 'source-deleted' | 'source-disabled';
+/** `source-out-of-scope`: the user left the integration's scope (group, exclusion rule). */
+export type DeactivationReason =
+  'admin' | 'source-deleted' | 'source-disabled' | 'source-out-of-scope';
 
 export interface UsersTable {
   id: string;
@@ -120,7 +122,15 @@ export type MatchField =
   | 'country'
   | 'officeLocation'
   | 'city'
-  | 'postalCode';
+  | 'postalCode'
+  | 'employeeType'
+  | 'employeeOrgData/division'
+  | 'employeeOrgData/costCenter'
+  | `onPremisesExtensionAttributes/extensionAttribute${ExtensionAttributeNumber}`;
+
+/** 1…15: `onPremisesExtensionAttributes/extensionAttributeN` is a match field. */
+export type ExtensionAttributeNumber =
+  1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15;
 
 export interface IntegrationsTable {
   id: string;
@@ -139,6 +149,8 @@ export interface IntegrationsTable {
   include_guests: Bool;
   deletion_threshold: number;
   sync_interval_minutes: number;
+  /** JSON list of exclusion rules (integrations/exclusion-rules.ts); `[]` = none. */
+  exclusion_rules: Generated<string>;
   /** Graph deltaLink of the last fully applied round; null until the first full run. */
   delta_link: string | null;
   /** 1 when the next run must be full (new integration, changed tenant/app/cloud, re-enabled). */
@@ -229,7 +241,6 @@ export interface RunChangesTable {
   details: string;
   created_at: ColumnType<Iso, Iso, never>;
 }
-
 
 export type ApiTokenScope = 'read' | 'read-write';
 

@@ -76,6 +76,17 @@ const userSchema = z
     officeLocation: text,
     city: text,
     postalCode: text,
+    employeeType: text,
+    employeeOrgData: z
+      .object({ division: text, costCenter: text })
+      .strict()
+      .transform((o) => ({ division: o.division ?? null, costCenter: o.costCenter ?? null }))
+      .nullable()
+      .optional(),
+    onPremisesExtensionAttributes: z
+      .record(z.string().regex(/^extensionAttribute([1-9]|1[0-5])$/), z.string().nullable())
+      .nullable()
+      .optional(),
   })
   .strict();
 const tenantSchema = z

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { generateUsers, newGeneratorState, type GeneratorState } from './generate.ts';
 import { HARD_DELETED, LIVE, SOFT_DELETED, UserStore } from './user-store.ts';
+import { fullExtensions } from './extension-attributes.ts';
 import { corrupted } from './odata-query.ts';
 import type {
   AddAppOptions,
@@ -22,7 +23,8 @@ export interface AppRegistration {
 const USER_KEYS: ReadonlyArray<keyof EmulatedUser> = [
   'id', 'givenName', 'surname', 'displayName', 'mail', 'userPrincipalName', 'accountEnabled',
   'userType', 'jobTitle', 'companyName', 'department', 'streetAddress', 'state', 'country',
-  'officeLocation', 'city', 'postalCode',
+  'officeLocation', 'city', 'postalCode', 'employeeType', 'employeeOrgData',
+  'onPremisesExtensionAttributes',
 ];
 
 /** Only the known Graph properties of `source`, so stray keys never reach responses. */
@@ -108,6 +110,9 @@ export class Tenant implements EmulatedTenant {
       officeLocation: known.officeLocation ?? null,
       city: known.city ?? null,
       postalCode: known.postalCode ?? null,
+      employeeType: known.employeeType ?? null,
+      employeeOrgData: known.employeeOrgData ?? null,
+      onPremisesExtensionAttributes: fullExtensions(known.onPremisesExtensionAttributes),
     };
     this.store.insert(user);
     return { ...user };
@@ -119,6 +124,14 @@ export class Tenant implements EmulatedTenant {
     const changes = pickKnown(patch);
     // The id is the stable key: a patch never changes it.
     delete changes.id;
+    // Graph PATCH of onPremisesExtensionAttributes changes only the attributes it names;
+    // employeeOrgData is replaced whole (resources/user.md: omitted keys become null).
+    if (changes.onPremisesExtensionAttributes) {
+      changes.onPremisesExtensionAttributes = fullExtensions({
+        ...current.onPremisesExtensionAttributes,
+        ...changes.onPremisesExtensionAttributes,
+      });
+    }
     const next: EmulatedUser = { ...current, ...changes };
     this.store.replace(index, next);
     return { ...next };

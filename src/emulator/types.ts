@@ -22,7 +22,28 @@ export interface EmulatedUser {
   officeLocation: string | null;
   city: string | null;
   postalCode: string | null;
+  /** `Employee`, `Contractor`, … (resources/user.md: returned only on $select). */
+  employeeType: string | null;
+  /** null until set; Graph replaces both keys on update (resources/user.md). */
+  employeeOrgData: EmulatedEmployeeOrgData | null;
+  /** null = none set; served as an object of 15 nulls, as Graph does. */
+  onPremisesExtensionAttributes: EmulatedExtensionAttributes | null;
 }
+
+/** `employeeOrgData` (resources/employeeorgdata.md). */
+export interface EmulatedEmployeeOrgData {
+  division: string | null;
+  costCenter: string | null;
+}
+
+/** `extensionAttribute1`…`extensionAttribute15`. */
+export type ExtensionAttributeKey = `extensionAttribute${
+  1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15}`;
+
+/** `onPremisesExtensionAttributes` (resources/onpremisesextensionattributes.md); absent keys are null. */
+export type EmulatedExtensionAttributes = Readonly<
+  Partial<Record<ExtensionAttributeKey, string | null>>
+>;
 
 /** Names of the user properties, in Graph's spelling. */
 export type UserProperty = keyof EmulatedUser;

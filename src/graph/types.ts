@@ -25,7 +25,44 @@ export const USER_PROPERTIES = [
   'officeLocation',
   'city',
   'postalCode',
+  // Returned only when selected, on /users and /users/delta alike: they are directory
+  // properties of Entra's main store, which delta tracks (resources/user.md;
+  // concepts/delta-query-overview.md "Properties stored outside of the main data store").
+  'employeeType',
+  'employeeOrgData',
+  'onPremisesExtensionAttributes',
 ] as const;
+
+/** The 15 properties of onPremisesExtensionAttributes (resources/onpremisesextensionattributes.md). */
+export const EXTENSION_ATTRIBUTES = [
+  'extensionAttribute1',
+  'extensionAttribute2',
+  'extensionAttribute3',
+  'extensionAttribute4',
+  'extensionAttribute5',
+  'extensionAttribute6',
+  'extensionAttribute7',
+  'extensionAttribute8',
+  'extensionAttribute9',
+  'extensionAttribute10',
+  'extensionAttribute11',
+  'extensionAttribute12',
+  'extensionAttribute13',
+  'extensionAttribute14',
+  'extensionAttribute15',
+] as const;
+
+/** One of `extensionAttribute1`…`15`. */
+export type ExtensionAttributeName = (typeof EXTENSION_ATTRIBUTES)[number];
+
+/** `onPremisesExtensionAttributes`: 15 strings (up to 1024 characters), each possibly null. */
+export type ExtensionAttributes = { [K in ExtensionAttributeName]: string | null };
+
+/** The properties of employeeOrgData (resources/employeeorgdata.md). */
+export const EMPLOYEE_ORG_DATA_KEYS = ['division', 'costCenter'] as const;
+
+/** `employeeOrgData`: null on users that never had it set. */
+export type EmployeeOrgData = { [K in (typeof EMPLOYEE_ORG_DATA_KEYS)[number]]: string | null };
 
 /** One Entra user as read from Graph. A property Graph left out reads as `null`. */
 export interface GraphUser {
@@ -46,6 +83,9 @@ export interface GraphUser {
   officeLocation: string | null;
   city: string | null;
   postalCode: string | null;
+  employeeType: string | null;
+  employeeOrgData: EmployeeOrgData | null;
+  onPremisesExtensionAttributes: ExtensionAttributes | null;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Cloud, Db, IntegrationsTable } from '../db/schema.ts';
+import { parseStoredRules } from './exclusion-rules.ts';
 import type { Integration } from './settings.ts';
 
 /**
@@ -41,6 +42,7 @@ function selectIntegrations(db: Db) {
       'include_guests',
       'deletion_threshold',
       'sync_interval_minutes',
+      'exclusion_rules',
       'delta_link',
       'full_sync_required',
       'reconciled_fingerprint',
@@ -70,6 +72,7 @@ function toRecord(row: IntegrationRow): IntegrationRecord {
     includeGuests: row.include_guests === 1,
     deletionThreshold: row.deletion_threshold,
     syncIntervalMinutes: row.sync_interval_minutes,
+    exclusionRules: parseStoredRules(row.exclusion_rules),
     deltaLink: row.delta_link,
     fullSyncRequired: row.full_sync_required === 1,
     nextRunAt: row.next_run_at,

@@ -199,7 +199,9 @@ export async function loadCredentials(
   };
 }
 
-type SettingsColumns = Pick<
+// `exclusion_rules` has a database default, hence Generated in the table type: written here
+// always, as plain text.
+type SettingsColumns = { exclusion_rules: string } & Pick<
   IntegrationsTable,
   | 'name'
   | 'application_id'
@@ -228,6 +230,7 @@ const COLUMN_OF: Record<keyof IntegrationSettings, keyof SettingsColumns> = {
   includeGuests: 'include_guests',
   deletionThreshold: 'deletion_threshold',
   syncIntervalMinutes: 'sync_interval_minutes',
+  exclusionRules: 'exclusion_rules',
 };
 
 function settingsColumns(s: IntegrationSettings): SettingsColumns {
@@ -244,6 +247,7 @@ function settingsColumns(s: IntegrationSettings): SettingsColumns {
     include_guests: s.includeGuests ? 1 : 0,
     deletion_threshold: s.deletionThreshold,
     sync_interval_minutes: s.syncIntervalMinutes,
+    exclusion_rules: JSON.stringify(s.exclusionRules),
   };
 }
 

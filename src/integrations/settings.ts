@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Cloud, MatchField } from '../db/schema.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
+import { exclusionRulesSchema, type ExclusionRule } from './exclusion-rules.ts';
 import { CLOUDS, MATCH_FIELDS } from './match-fields.ts';
 
 export { secretExpiryWarning, type SecretExpiryWarning } from './secret-expiry.ts';
@@ -20,6 +21,8 @@ export interface IntegrationSettings {
   includeGuests: boolean;
   deletionThreshold: number;
   syncIntervalMinutes: number;
+  /** Users any rule matches are out of scope (deactivated "out of scope"). */
+  exclusionRules: ExclusionRule[];
 }
 
 /**
@@ -125,6 +128,7 @@ const fields = {
     .int('Sync interval must be a whole number of minutes')
     .min(SYNC_INTERVAL_MIN, `Sync interval must be at least ${SYNC_INTERVAL_MIN} minutes`)
     .max(SYNC_INTERVAL_MAX, `Sync interval must be at most ${SYNC_INTERVAL_MAX} minutes (a week)`),
+  exclusionRules: exclusionRulesSchema,
 };
 
 function fieldChoice(label: string): string {
@@ -160,6 +164,7 @@ export const createIntegrationSchema = z
     includeGuests: fields.includeGuests.default(false),
     deletionThreshold: fields.deletionThreshold.default(500),
     syncIntervalMinutes: fields.syncIntervalMinutes.default(60),
+    exclusionRules: fields.exclusionRules.default([]),
   })
   .superRefine((value, ctx) => {
     for (const issue of crossFieldIssues(value)) {
@@ -185,6 +190,7 @@ export const patchIntegrationSchema = z.strictObject({
   includeGuests: fields.includeGuests.optional(),
   deletionThreshold: fields.deletionThreshold.optional(),
   syncIntervalMinutes: fields.syncIntervalMinutes.optional(),
+  exclusionRules: fields.exclusionRules.optional(),
 });
 
 /** What a caller may send to create an integration (defaults not yet applied). */
@@ -232,6 +238,7 @@ export function mergeSettings(
     includeGuests: patch.includeGuests ?? stored.includeGuests,
     deletionThreshold: patch.deletionThreshold ?? stored.deletionThreshold,
     syncIntervalMinutes: patch.syncIntervalMinutes ?? stored.syncIntervalMinutes,
+    exclusionRules: patch.exclusionRules ?? stored.exclusionRules,
   };
   const issues = crossFieldIssues(merged);
   if (issues.length) throw new ValidationError('Invalid integration settings', issues);

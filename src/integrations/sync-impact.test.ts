@@ -20,6 +20,7 @@ const base: IntegrationSettings = {
   includeGuests: false,
   deletionThreshold: 500,
   syncIntervalMinutes: 60,
+  exclusionRules: [],
 };
 
 describe('requiresFullSync', () => {

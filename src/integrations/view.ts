@@ -47,6 +47,7 @@ export function toIntegrationView(
     includeGuests: record.includeGuests,
     deletionThreshold: record.deletionThreshold,
     syncIntervalMinutes: record.syncIntervalMinutes,
+    exclusionRules: record.exclusionRules,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     nextRunAt: record.enabled ? record.nextRunAt : null,

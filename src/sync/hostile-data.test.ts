@@ -168,6 +168,7 @@ const mappingSettings: fc.Arbitrary<MappingSettings> = fc
     userTypeField: fields[1] ?? 'jobTitle',
     includeGuests,
     deactivateDisabledUsers,
+    exclusionRules: [],
   }));
 
 /** Platform users as loadPageState returns them: unique emails, unique links. */

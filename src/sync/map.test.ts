@@ -31,6 +31,7 @@ const settings: MappingSettings = {
   userTypeField: 'jobTitle',
   includeGuests: false,
   deactivateDisabledUsers: true,
+  exclusionRules: [],
 };
 
 /** Overrides; an undefined value removes the property (Graph left it out). */

@@ -74,6 +74,7 @@ describeEachDialect('integrations API', (dialect) => {
       includeGuests: false,
       deletionThreshold: 500,
       syncIntervalMinutes: 60,
+      exclusionRules: [],
       createdAt: NOW.toISOString(),
       updatedAt: NOW.toISOString(),
       nextRunAt: null,

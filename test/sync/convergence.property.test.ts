@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { EmulatedUser } from '../../src/emulator/index.ts';
 import type { MatchField } from '../../src/db/schema.ts';
+import type { ExclusionRule } from '../../src/integrations/exclusion-rules.ts';
 import { describeEachDialect } from '../helpers/databases.ts';
 import { createSyncEnv, type SyncEnv } from '../helpers/sync-env.ts';
 
@@ -66,6 +67,7 @@ type Action =
   | { k: 'fields'; unitField: Field; userTypeField: Field }
   | { k: 'setting'; includeGuests?: boolean; deactivateDisabledUsers?: boolean }
   | { k: 'threshold'; value: number }
+  | { k: 'rules'; exclusionRules: ExclusionRule[] }
   | { k: 'run' | 'preview' | 'approve' };
 
 const value = fc.constantFrom<Value>(...FIELD_VALUES);
@@ -82,6 +84,17 @@ const addAction = fc.record({
   values: fc.tuple(value, value, value),
   guest: fc.constantFrom(false, false, false, true),
 });
+
+/** Exclusion rules over the pooled values (issue 14): taking users out of scope and back. */
+const RULE_POOL: ExclusionRule[] = [
+  { field: 'department', operator: 'equals', value: 'sales' },
+  { field: 'jobTitle', operator: 'startsWith', value: 'Man' },
+  { field: 'city', operator: 'endsWith', value: 'STORE' },
+  { field: 'mail', operator: 'startsWith', value: 'p1' },
+];
+const rulesAction: fc.Arbitrary<Action> = fc
+  .subarray(RULE_POOL, { maxLength: 2 })
+  .map((exclusionRules): Action => ({ k: 'rules', exclusionRules }));
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: addAction, weight: 3 },
@@ -185,6 +198,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     arbitrary: fc.constantFrom(0, 2, 2, 500).map((v): Action => ({ k: 'threshold', value: v })),
     weight: 1,
   },
+  { arbitrary: rulesAction, weight: 1 },
   { arbitrary: fc.constant<Action>({ k: 'run' }), weight: 4 },
   { arbitrary: fc.constant<Action>({ k: 'preview' }), weight: 1 },
   { arbitrary: fc.constant<Action>({ k: 'approve' }), weight: 1 },
@@ -364,13 +378,16 @@ class Driver {
       }
       case 'fields':
       case 'setting':
+      case 'rules':
       case 'threshold': {
         const body =
           a.k === 'fields'
             ? { unitField: a.unitField, userTypeField: a.userTypeField }
             : a.k === 'threshold'
               ? { deletionThreshold: a.value }
-              : (({ k: _k, ...rest }) => rest)(a);
+              : a.k === 'rules'
+                ? { exclusionRules: a.exclusionRules }
+                : (({ k: _k, ...rest }) => rest)(a);
         const res = await api('PATCH', `/integrations/${this.env.integrationId}`, body);
         if (res.status !== 200) throw new Error(`PATCH refused: ${JSON.stringify(res.body)}`);
         return true;
@@ -494,6 +511,7 @@ describeEachDialect('convergence property (issue 10)', (dialect) => {
                 userTypeField: MatchField;
                 includeGuests: boolean;
                 deactivateDisabledUsers: boolean;
+                exclusionRules: ExclusionRule[];
               };
               const fresh = await env.addOrganization({
                 units: units.map((u) => ({
@@ -506,6 +524,7 @@ describeEachDialect('convergence property (issue 10)', (dialect) => {
                   userTypeField: settings.userTypeField,
                   includeGuests: settings.includeGuests,
                   deactivateDisabledUsers: settings.deactivateDisabledUsers,
+                  exclusionRules: settings.exclusionRules,
                   deletionThreshold: 0,
                 },
               });

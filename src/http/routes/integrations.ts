@@ -1,3 +1,4 @@
+import { exclusionRulesSchema } from '../../integrations/exclusion-rules.ts';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { CLOUDS, MATCH_FIELDS } from '../../integrations/match-fields.ts';
@@ -37,6 +38,7 @@ const integrationResponse = z.object({
   includeGuests: z.boolean(),
   deletionThreshold: z.number().int(),
   syncIntervalMinutes: z.number().int(),
+  exclusionRules: exclusionRulesSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
   nextRunAt: z.string().nullable(),

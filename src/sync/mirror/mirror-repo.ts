@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { chunks } from '../../db/chunks.ts';
 import type { Db, MirrorTodo } from '../../db/schema.ts';
-import { ENTRA_USER_SELECT, type EntraUser } from '../entra-user.ts';
+import { canonicalEntraUser, type EntraUser } from '../entra-user.ts';
 import type { RemovedReason } from '../map.ts';
 import { emailOf } from '../map.ts';
 import type { MirrorRow } from '../reconcile/desired.ts';
@@ -18,13 +18,12 @@ export type MirrorEntry =
   | { kind: 'invalid'; id: string; property: string };
 
 /**
- * The stored JSON of a user: the selected properties in a fixed order, absent ones as null,
+ * The stored JSON of a user: the selected properties in a fixed order (nested objects too),
+ * absent ones as null,
  * so the same Entra values always give the same text and "changed" is a string comparison.
  */
 export function mirrorData(u: EntraUser): string {
-  const out: Record<string, unknown> = {};
-  for (const key of ENTRA_USER_SELECT) out[key] = u[key] ?? null;
-  return JSON.stringify(out);
+  return JSON.stringify(canonicalEntraUser(u));
 }
 
 /**
@@ -305,4 +304,36 @@ export async function findClaimableByEmail(db: Db, orgId: string, email: string)
     )
     .orderBy('i.created_at')
     .execute();
+}
+
+/**
+ * Live (not removed) mirror rows after `after` in id order, with whether their platform user
+ * is active: the input of counts over the whole tenant (exclusion-rule preview).
+ */
+export async function liveMirrorBatch(
+  db: Db,
+  integrationId: string,
+  after: string,
+  limit: number,
+): Promise<{ externalId: string; data: string; activeUser: boolean }[]> {
+  const rows = await db
+    .selectFrom('entra_users as e')
+    .leftJoin('users as u', (j) =>
+      j
+        .onRef('u.source_external_id', '=', 'e.external_id')
+        .onRef('u.source_integration_id', '=', 'e.integration_id')
+        .on('u.status', '=', 'active'),
+    )
+    .select(['e.external_id', 'e.data', 'u.id as user_id'])
+    .where('e.integration_id', '=', integrationId)
+    .where('e.removed', '=', 0)
+    .where('e.external_id', '>', after)
+    .orderBy('e.external_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    externalId: r.external_id,
+    data: r.data,
+    activeUser: r.user_id !== null,
+  }));
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db, IntegrationsTable } from '../../db/schema.ts';
 import { nameKey } from '../../directory/name-key.ts';
+import { parseStoredRules } from '../../integrations/exclusion-rules.ts';
 import { buildLookups, type DirectoryLookups, type MappingSettings } from '../map.ts';
 
 /**
@@ -29,6 +30,7 @@ export function settingsOf(row: Selectable<IntegrationsTable>): MappingSettings 
     userTypeField: row.user_type_field,
     includeGuests: row.include_guests === 1,
     deactivateDisabledUsers: row.deactivate_disabled_users === 1,
+    exclusionRules: parseStoredRules(row.exclusion_rules),
   };
 }
 
@@ -53,6 +55,7 @@ export function buildConfig(
         settings.userTypeField,
         settings.includeGuests,
         settings.deactivateDisabledUsers,
+        settings.exclusionRules.map((r) => [r.field, r.operator, nameKey(r.value)]),
       ],
       units: keyed(units),
       userTypes: keyed(userTypes),

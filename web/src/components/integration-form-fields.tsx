@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ExclusionRulesEditor } from './exclusion-rules-editor.tsx';
 import { CheckboxField, SelectField, TextField } from './field.tsx';
 import { SecretField } from './secret-field.tsx';
 import type { FormErrors, IntegrationFormState } from '../lib/integration-form.ts';
@@ -103,6 +104,15 @@ export function IntegrationFormFields(props: Props): ReactNode {
             onChange={(userTypeField) => onChange({ userTypeField })}
             help={HELP.userTypeField}
             error={errors.userTypeField}
+          />
+        </fieldset>
+        <fieldset>
+          <legend>Scope</legend>
+          <ExclusionRulesEditor
+            rules={form.exclusionRules}
+            onChange={(exclusionRules) => onChange({ exclusionRules })}
+            help={HELP.exclusionRules}
+            error={errors.exclusionRules}
           />
         </fieldset>
         <fieldset>

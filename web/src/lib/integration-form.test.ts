@@ -120,3 +120,20 @@ describe('inputFromForm / formFromIntegration', () => {
     });
   });
 });
+
+describe('exclusion rules on the form', () => {
+  it('asks for a value in every rule and sends the rules trimmed', () => {
+    const form = {
+      ...valid(),
+      exclusionRules: [
+        { field: 'mailDomain' as const, operator: 'endsWith' as const, value: ' rooms.test ' },
+      ],
+    };
+    expect(validateForm(form, true)).toEqual({});
+    expect(inputFromForm(form).exclusionRules).toEqual([
+      { field: 'mailDomain', operator: 'endsWith', value: 'rooms.test' },
+    ]);
+    const empty = { ...form, exclusionRules: [{ ...form.exclusionRules[0]!, value: '  ' }] };
+    expect(validateForm(empty, true).exclusionRules).toMatch(/needs a value/);
+  });
+});

@@ -3,7 +3,13 @@
  * before saving, and the body sent to the API. The server checks again; its field issues
  * are shown the same way.
  */
-import type { Cloud, Integration, IntegrationInput, MatchField } from '../types.ts';
+import type {
+  Cloud,
+  ExclusionRule,
+  Integration,
+  IntegrationInput,
+  MatchField,
+} from '../types.ts';
 
 /** What the inputs hold: text inputs as strings, exactly as typed. */
 export interface IntegrationFormState {
@@ -22,6 +28,7 @@ export interface IntegrationFormState {
   includeGuests: boolean;
   deletionThreshold: string;
   syncIntervalMinutes: string;
+  exclusionRules: ExclusionRule[];
 }
 
 export type FormErrors = Partial<Record<keyof IntegrationFormState, string>>;
@@ -42,6 +49,7 @@ export function emptyForm(): IntegrationFormState {
     includeGuests: false,
     deletionThreshold: '500',
     syncIntervalMinutes: '60',
+    exclusionRules: [],
   };
 }
 
@@ -61,6 +69,7 @@ export function formFromIntegration(integration: Integration): IntegrationFormSt
     includeGuests: integration.includeGuests,
     deletionThreshold: String(integration.deletionThreshold),
     syncIntervalMinutes: String(integration.syncIntervalMinutes),
+    exclusionRules: integration.exclusionRules ?? [],
   };
 }
 
@@ -103,6 +112,9 @@ export function validateForm(form: IntegrationFormState, secretRequired: boolean
   if (interval === null || interval < 5) {
     errors.syncIntervalMinutes = 'Enter a whole number of minutes, at least 5.';
   }
+  if (form.exclusionRules.some((r) => !r.value.trim())) {
+    errors.exclusionRules = 'Every exclusion rule needs a value (or remove the rule).';
+  }
   return errors;
 }
 
@@ -128,6 +140,7 @@ export function inputFromForm(form: IntegrationFormState): IntegrationInput {
     includeGuests: form.includeGuests,
     deletionThreshold: Number(form.deletionThreshold.trim()),
     syncIntervalMinutes: Number(form.syncIntervalMinutes.trim()),
+    exclusionRules: form.exclusionRules.map((r) => ({ ...r, value: r.value.trim() })),
   };
   const secret = form.secret.trim();
   if (secret) input.secret = secret;
