@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { generateUsers, newGeneratorState, type GeneratorState } from './generate.ts';
 import { HARD_DELETED, LIVE, SOFT_DELETED, UserStore } from './user-store.ts';
 import { fullExtensions } from './extension-attributes.ts';
+import { GroupStore } from './group-store.ts';
 import { corrupted } from './odata-query.ts';
 import type {
   AddAppOptions,
@@ -17,6 +18,7 @@ export interface AppRegistration {
   secret: string;
   secretExpiresAt: Date | null;
   consent: boolean;
+  groupConsent: boolean;
 }
 
 // prettier-ignore
@@ -51,6 +53,7 @@ export class UnknownUserError extends Error {
 /** The in-memory implementation of {@link EmulatedTenant}. */
 export class Tenant implements EmulatedTenant {
   readonly store = new UserStore();
+  readonly groups = new GroupStore();
   readonly apps = new Map<string, AppRegistration>();
   readonly defaultApp: EmulatedAppCredentials;
   deltaOddities: DeltaOddities = {};
@@ -72,6 +75,7 @@ export class Tenant implements EmulatedTenant {
       secret: opts.secret ?? newSecret(),
       secretExpiresAt: opts.secretExpiresAt ?? null,
       consent: opts.consent ?? true,
+      groupConsent: opts.groupConsent ?? true,
     };
     this.apps.set(app.clientId, app);
     return { clientId: app.clientId, secret: app.secret };
@@ -203,6 +207,21 @@ export class Tenant implements EmulatedTenant {
     for (const user of generateUsers(n, seed, this.domain, this.generatorState)) {
       this.store.insert(user, true);
     }
+  }
+
+  addGroup(displayName: string, id?: string): { id: string; displayName: string } {
+    const g = this.groups.add(displayName, id);
+    return { id: g.id, displayName: g.displayName };
+  }
+
+  addGroupMember(groupId: string, memberId: string): void {
+    const type = this.groups.groups.has(memberId) ? 'group' : 'user';
+    if (type === 'user') this.requireIndex(memberId, false);
+    this.groups.addMember(groupId, memberId, type);
+  }
+
+  removeGroupMember(groupId: string, memberId: string): void {
+    this.groups.removeMember(groupId, memberId);
   }
 
   expireDeltaTokens(): void {

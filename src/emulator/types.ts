@@ -62,6 +62,8 @@ export interface AddAppOptions {
   secretExpiresAt?: Date;
   /** Admin consent for User.Read.All (default true); false → Graph answers 403. */
   consent?: boolean;
+  /** Admin consent for GroupMember.Read.All (default true); false → group endpoints answer 403. */
+  groupConsent?: boolean;
 }
 
 /** Realistic irregularities of delta rounds, off by default. */
@@ -90,6 +92,11 @@ export interface EmulatedTenant {
   users(): IterableIterator<EmulatedUser>;
   count(): number;
   generate(n: number, seed?: number): void;
+  /** A group (security or Microsoft 365: the sync reads both alike). */
+  addGroup(displayName: string, id?: string): { id: string; displayName: string };
+  /** Adds a user or a group (nested) as a direct member. */
+  addGroupMember(groupId: string, memberId: string): void;
+  removeGroupMember(groupId: string, memberId: string): void;
   expireDeltaTokens(): void;
 }
 

@@ -3,6 +3,29 @@
  * parsed, validated and free of Graph's JSON envelope.
  */
 
+/** A group as the scope picker shows it. */
+export interface GraphGroup {
+  id: string;
+  displayName: string;
+}
+
+/** A direct member added to (or, `removed`, taken from) a group. `other`: devices, contacts… */
+export interface GroupMemberChange {
+  id: string;
+  type: 'user' | 'group' | 'other';
+  removed: boolean;
+}
+
+/** One page of a group delta round: groups with (part of) their member changes. */
+export interface GroupDeltaPage {
+  groups: { id: string; removed: boolean; members: GroupMemberChange[] }[];
+  nextLink: string | null;
+  deltaLink: string | null;
+}
+
+/** Where a membership round starts: over these groups from scratch, or from a stored link. */
+export type GroupDeltaStart = { deltaLink: string } | { groupIds: readonly string[] };
+
 /** The national clouds of GRAPH.md; each has its own login and Graph host. */
 export type GraphCloud = 'global' | 'usgov' | 'usgovdod' | 'china';
 
@@ -144,7 +167,7 @@ export interface GraphEvent {
 
 /** A step of Test connection. */
 export interface ConnectionStep {
-  name: 'token' | 'permission' | 'read-user';
+  name: 'token' | 'permission' | 'read-user' | 'group-permission';
   ok: boolean;
   message: string;
 }
@@ -171,6 +194,12 @@ export interface GraphClient {
   latestDeltaLink(): Promise<string>;
   /** One user by object id, or null when Graph does not know it. */
   getUser(id: string): Promise<GraphUser | null>;
-  /** token → permission → read one user; stops at the first failing step. */
-  testConnection(): Promise<ConnectionTestResult>;
+  /** token → permission → read one user (→ group permission); stops at the first failing step. */
+  testConnection(options?: { groups?: boolean }): Promise<ConnectionTestResult>;
+  /** Groups whose display name starts with the text (GroupMember.Read.All). */
+  searchGroups(prefix: string): Promise<GraphGroup[]>;
+  /** Users in the group, nested groups included. */
+  groupUserCount(groupId: string): Promise<number>;
+  /** A round of direct-membership changes of the groups; throws ResyncRequiredError on 410. */
+  groupMembersDelta(start: GroupDeltaStart): AsyncIterable<GroupDeltaPage>;
 }

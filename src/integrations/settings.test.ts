@@ -50,6 +50,8 @@ describe('create validation', () => {
       deletionThreshold: 500,
       syncIntervalMinutes: 60,
       exclusionRules: [],
+      scopeMode: 'all',
+      scopeGroups: [],
     });
   });
 

@@ -21,6 +21,8 @@ const base: IntegrationSettings = {
   deletionThreshold: 500,
   syncIntervalMinutes: 60,
   exclusionRules: [],
+  scopeMode: 'all',
+  scopeGroups: [],
 };
 
 describe('requiresFullSync', () => {

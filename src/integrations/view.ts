@@ -48,6 +48,8 @@ export function toIntegrationView(
     deletionThreshold: record.deletionThreshold,
     syncIntervalMinutes: record.syncIntervalMinutes,
     exclusionRules: record.exclusionRules,
+    scopeMode: record.scopeMode,
+    scopeGroups: record.scopeGroups,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     nextRunAt: record.enabled ? record.nextRunAt : null,

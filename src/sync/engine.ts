@@ -22,6 +22,7 @@ import {
   resetRoundProgress,
   transitionRun,
 } from './runs-repo.ts';
+import { refreshGroupScope } from './scope/group-scope.ts';
 import type { SourcePage, UserSource } from './user-source.ts';
 
 export type IntegrationRow = Selectable<IntegrationsTable>;
@@ -136,6 +137,8 @@ async function executeClaimed(
           full = true;
         }
       }
+      // Group scope: memberships are brought up to date before the reconcile reads them.
+      await refreshGroupScope(db, integration, (start) => source.groupMembers(start));
     }
     // Settings may have changed while Graph was read: reconcile with what holds now.
     const current = (await loadIntegration(db, integrationId)) ?? integration;

@@ -169,6 +169,7 @@ const mappingSettings: fc.Arbitrary<MappingSettings> = fc
     includeGuests,
     deactivateDisabledUsers,
     exclusionRules: [],
+    groupScope: false,
   }));
 
 /** Platform users as loadPageState returns them: unique emails, unique links. */

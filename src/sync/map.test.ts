@@ -32,6 +32,7 @@ const settings: MappingSettings = {
   includeGuests: false,
   deactivateDisabledUsers: true,
   exclusionRules: [],
+  groupScope: false,
 };
 
 /** Overrides; an undefined value removes the property (Graph left it out). */

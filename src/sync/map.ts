@@ -20,15 +20,21 @@ export interface MappingSettings {
   deactivateDisabledUsers: boolean;
   /** Any rule that matches puts the user out of scope (issue 14). */
   exclusionRules: readonly ExclusionRule[];
+  /**
+   * Only members of the scope groups are in scope; true once their memberships are loaded
+   * (until then the previous scope, or all users, stays in effect).
+   */
+  groupScope: boolean;
 }
 
 /**
  * Why an Entra user is outside the synchronised population (its platform user is
  * deactivated): excluded by the settings (`guest`, `disabled`), out of the integration's
- * scope (`out-of-scope`: an exclusion rule matches), or gone from Entra (soft-deleted,
+ * scope (`out-of-scope`: an exclusion rule matches; `not-in-groups`: not a member of the
+ * scope groups), or gone from Entra (soft-deleted,
  * permanently deleted, or not seen by a full enumeration).
  */
-export type Exclusion = 'guest' | 'disabled' | 'out-of-scope' | RemovedReason;
+export type Exclusion = 'guest' | 'disabled' | 'out-of-scope' | 'not-in-groups' | RemovedReason;
 
 /** How the mirror knows an Entra user is gone. */
 export type RemovedReason = 'removed-changed' | 'removed-deleted' | 'not-seen';

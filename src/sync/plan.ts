@@ -100,6 +100,7 @@ export const EXCLUSION_TEXT: Record<Exclusion, string> = {
   guest: 'guest account, and "Include guests" is off',
   disabled: 'account disabled in Entra, and "Deactivate disabled accounts" is on',
   'out-of-scope': 'out of scope: an exclusion rule of the integration matches',
+  'not-in-groups': "out of scope: not a member of the integration's scope groups",
   'removed-changed': 'deleted in Entra (restorable from deleted items)',
   'removed-deleted': 'permanently deleted in Entra',
   'not-seen': 'no longer in Entra (not seen by a full synchronisation)',

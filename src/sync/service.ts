@@ -130,7 +130,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   async function integrationOf(orgId: string, integrationId: string) {
     const row = await deps.db
       .selectFrom('integrations')
-      .select(['id', 'org_id'])
+      .select(['id', 'org_id', 'scope_mode'])
       .where('id', '=', integrationId)
       .where('org_id', '=', orgId)
       .executeTakeFirst();
@@ -186,9 +186,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       for (const { id } of ids) await reconcileIfOutdated(id);
     },
     async testConnection(orgId, integrationId) {
-      await integrationOf(orgId, integrationId);
+      const row = await integrationOf(orgId, integrationId);
       try {
-        return await (await clientFor(integrationId)).testConnection();
+        // Group scope also needs GroupMember.Read.All: tested as a step of its own.
+        const groups = row.scope_mode === 'groups';
+        return await (await clientFor(integrationId)).testConnection({ groups });
       } catch (err) {
         const info = classifyFailure(err);
         return { ok: false, steps: [{ name: 'token', ok: false, message: info.message }] };

@@ -19,6 +19,7 @@ export function parseStoredEntraUser(json: string): EntraUser | null {
   for (const key of ENTRA_USER_SELECT) {
     const value = obj[key];
     if (key === 'id') continue;
+    if (value === undefined) continue;
     if (key === 'employeeOrgData') {
       out.employeeOrgData = nested(EMPLOYEE_ORG_DATA_KEYS, value);
     } else if (key === 'onPremisesExtensionAttributes') {

@@ -75,6 +75,8 @@ describeEachDialect('integrations API', (dialect) => {
       deletionThreshold: 500,
       syncIntervalMinutes: 60,
       exclusionRules: [],
+      scopeMode: 'all',
+      scopeGroups: [],
       createdAt: NOW.toISOString(),
       updatedAt: NOW.toISOString(),
       nextRunAt: null,

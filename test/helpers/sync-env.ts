@@ -96,6 +96,8 @@ export interface OrganizationSpec {
     deactivateDisabledUsers: boolean;
     deletionThreshold: number;
     exclusionRules?: ExclusionRule[];
+    scopeMode?: 'all' | 'groups';
+    scopeGroups?: { id: string; displayName: string }[];
   };
 }
 

@@ -179,4 +179,101 @@ describeEachDialect('scope and extra match fields (issue 14)', (dialect) => {
     expect(await env.run({ dryRun: true })).toMatchObject({ status: 'held', heldDeletions: 3 });
     expect(await env.run()).toMatchObject({ status: 'held', heldDeletions: 3 });
   });
+
+  it('group scope: nested members come in by incremental runs, leavers are deactivated "out of scope", the guard holds, all users brings them back', async () => {
+    await setup({ units: ['Sales'], userTypes: ['Employee'], deletionThreshold: 500 });
+    const t = env.emulator.tenant;
+    const ann = person('Ann', 'Direct', { department: 'Sales', jobTitle: 'Employee' });
+    const bob = person('Bob', 'Nested', { department: 'Sales', jobTitle: 'Employee' });
+    const cy = person('Cy', 'Later');
+    person('Dee', 'Outside');
+    const staff = t.addGroup('All staff');
+    const stores = t.addGroup('Stores');
+    t.addGroupMember(staff.id, ann.id);
+    t.addGroupMember(staff.id, stores.id);
+    t.addGroupMember(stores.id, bob.id);
+    await patchIntegration({ scopeMode: 'groups', scopeGroups: [staff] });
+    const first = await env.run({ full: true });
+    expect(first.status).toBe('succeeded');
+    expect((await mustUser('ann.direct@contoso.test')).status).toBe('active');
+    expect((await mustUser('bob.nested@contoso.test')).status).toBe('active');
+    const dees = await env.api(
+      'GET',
+      `/users?email=${encodeURIComponent('dee.outside@contoso.test')}`,
+    );
+    expect((dees.body as { items: unknown[] }).items).toEqual([]);
+
+    // A quiet incremental run costs one user delta and one group delta request.
+    const before = env.emulator.requestLog.filter((r) => r.path.startsWith('/v1.0/')).length;
+    await env.run();
+    const graphRequests = env.emulator.requestLog.filter((r) => r.path.startsWith('/v1.0/')).length;
+    expect(graphRequests - before).toBe(2);
+
+    // Added to the nested group → in scope by an ordinary incremental run.
+    t.addGroupMember(stores.id, cy.id);
+    const incremental = await env.run();
+    expect(incremental.mode).toBe('incremental');
+    expect((await mustUser('cy.later@contoso.test')).status).toBe('active');
+
+    // Removed from the group → deactivated "out of scope".
+    t.removeGroupMember(stores.id, bob.id);
+    const removal = await env.run();
+    expect(removal.counts.deactivated).toBe(1);
+    expect(await mustUser('bob.nested@contoso.test')).toMatchObject({
+      status: 'deactivated',
+      deactivationReason: 'source-out-of-scope',
+    });
+    const logged = await changes(removal.id);
+    expect(logged.find((c) => c.action === 'deactivate')?.details.reason).toContain(
+      'not a member of',
+    );
+
+    // More leavers than the threshold → held.
+    await patchIntegration({ deletionThreshold: 1 });
+    await env.idle();
+    t.removeGroupMember(staff.id, ann.id);
+    t.removeGroupMember(stores.id, cy.id);
+    const held = await env.run();
+    expect(held).toMatchObject({ status: 'held', heldDeletions: 2 });
+    expect((await mustUser('ann.direct@contoso.test')).status).toBe('active');
+
+    // Scope back to all users: reconciled from the mirror, Bob reactivated, Dee created.
+    const requests = env.emulator.requestLog.length;
+    await patchIntegration({ scopeMode: 'all' });
+    await env.idle();
+    expect(env.emulator.requestLog.length).toBe(requests);
+    for (const email of [
+      'ann.direct@contoso.test',
+      'bob.nested@contoso.test',
+      'cy.later@contoso.test',
+      'dee.outside@contoso.test',
+    ]) {
+      expect((await mustUser(email)).status, email).toBe('active');
+    }
+  });
+
+  it('group scope needs GroupMember.Read.All: Test connection names it', async () => {
+    await setup();
+    const app = env.emulator.tenant.addApp({ groupConsent: false });
+    await patchIntegration({
+      applicationId: app.clientId,
+      secret: app.secret,
+      scopeMode: 'groups',
+      scopeGroups: [env.emulator.tenant.addGroup('Staff')],
+    });
+    const res = await env.api('POST', `/integrations/${env.integrationId}/test`);
+    expect(res.status).toBe(200);
+    const body = res.body as {
+      ok: boolean;
+      steps: { name: string; ok: boolean; message: string }[];
+    };
+    expect(body.ok).toBe(false);
+    expect(body.steps.find((s) => s.name === 'group-permission')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('GroupMember.Read.All'),
+    });
+    const bad = await env.api('PATCH', `/integrations/${env.integrationId}`, { scopeGroups: [] });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('scopeGroups');
+  });
 });

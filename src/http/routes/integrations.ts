@@ -1,4 +1,5 @@
 import { exclusionRulesSchema } from '../../integrations/exclusion-rules.ts';
+import { scopeGroupsSchema, scopeModeSchema } from '../../integrations/scope-groups.ts';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { CLOUDS, MATCH_FIELDS } from '../../integrations/match-fields.ts';
@@ -39,6 +40,8 @@ const integrationResponse = z.object({
   deletionThreshold: z.number().int(),
   syncIntervalMinutes: z.number().int(),
   exclusionRules: exclusionRulesSchema,
+  scopeMode: scopeModeSchema,
+  scopeGroups: scopeGroupsSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
   nextRunAt: z.string().nullable(),

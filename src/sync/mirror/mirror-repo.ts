@@ -125,6 +125,7 @@ export interface CandidateRow extends MirrorRow {
 }
 
 type RawRow = {
+  in_scope: number | boolean | string;
   external_id: string;
   email: string | null;
   data: string;
@@ -132,6 +133,18 @@ type RawRow = {
   removed_reason: string | null;
   invalid_property: string | null;
 };
+
+/**
+ * Whether the row's user is in `entra_scope_users` (the scope groups' users, written by
+ * sync/scope): read with the row so the decision stays a function of the row and the config.
+ */
+function inScopeOf(alias: 'e') {
+  return sql<
+    number | boolean
+  >`exists (select 1 from entra_scope_users s where s.integration_id = ${sql.ref(`${alias}.integration_id`)} and s.external_id = ${sql.ref(`${alias}.external_id`)})`.as(
+    'in_scope',
+  );
+}
 
 function toCandidate(r: RawRow): CandidateRow {
   const reason = r.removed_reason;
@@ -147,6 +160,8 @@ function toCandidate(r: RawRow): CandidateRow {
     data: r.data,
     removed,
     invalidProperty: r.invalid_property,
+    // PostgreSQL answers `exists` as a boolean, SQLite as 0/1.
+    inScope: r.in_scope === true || Number(r.in_scope) === 1,
   };
 }
 
@@ -170,6 +185,7 @@ export async function candidateBatch(
       'e.removed',
       'e.removed_reason',
       'e.invalid_property',
+      inScopeOf('e'),
     ])
     .where('e.integration_id', '=', integrationId)
     .where('e.external_id', '>', opts.after)
@@ -231,8 +247,16 @@ export async function pendingDeactivationBatch(
   limit: number,
 ): Promise<CandidateRow[]> {
   const rows = await db
-    .selectFrom('entra_users')
-    .select(['external_id', 'email', 'data', 'removed', 'removed_reason', 'invalid_property'])
+    .selectFrom('entra_users as e')
+    .select([
+      'e.external_id',
+      'e.email',
+      'e.data',
+      'e.removed',
+      'e.removed_reason',
+      'e.invalid_property',
+      inScopeOf('e'),
+    ])
     .where('integration_id', '=', integrationId)
     .where('todo', '=', 2)
     .where('outcome', '=', 'deactivate')
@@ -266,7 +290,7 @@ export async function markForReconcile(
 /** A mirror row by object id, with when Entra last changed it. */
 export async function findMirrorRow(db: Db, integrationId: string, externalId: string) {
   const r = await db
-    .selectFrom('entra_users')
+    .selectFrom('entra_users as e')
     .select([
       'external_id',
       'email',
@@ -276,6 +300,7 @@ export async function findMirrorRow(db: Db, integrationId: string, externalId: s
       'invalid_property',
       'changed_at',
       'outcome',
+      inScopeOf('e'),
     ])
     .where('integration_id', '=', integrationId)
     .where('external_id', '=', externalId)

@@ -31,6 +31,7 @@ export function settingsOf(row: Selectable<IntegrationsTable>): MappingSettings 
     includeGuests: row.include_guests === 1,
     deactivateDisabledUsers: row.deactivate_disabled_users === 1,
     exclusionRules: parseStoredRules(row.exclusion_rules),
+    groupScope: row.scope_mode === 'groups' && row.scope_loaded !== null,
   };
 }
 
@@ -42,6 +43,8 @@ export function buildConfig(
   settings: MappingSettings,
   units: readonly Named[],
   userTypes: readonly Named[],
+  /** Which groups' memberships the scope reads (`scope_loaded`); part of the fingerprint. */
+  scopeLoaded: string | null = null,
 ): ReconcileConfig {
   const names = new Map<string, string>();
   for (const x of [...units, ...userTypes]) names.set(x.id, x.name);
@@ -56,6 +59,7 @@ export function buildConfig(
         settings.includeGuests,
         settings.deactivateDisabledUsers,
         settings.exclusionRules.map((r) => [r.field, r.operator, nameKey(r.value)]),
+        settings.groupScope ? scopeLoaded : null,
       ],
       units: keyed(units),
       userTypes: keyed(userTypes),
@@ -84,5 +88,5 @@ export async function loadConfig(
     .select(['id', 'name'])
     .where('org_id', '=', integration.org_id)
     .execute();
-  return buildConfig(settingsOf(integration), units, types);
+  return buildConfig(settingsOf(integration), units, types, integration.scope_loaded);
 }

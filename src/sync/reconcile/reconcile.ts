@@ -173,7 +173,7 @@ function outcomeOf(p: UserPlan): RowOutcome {
  */
 function reasonOf(e: Exclusion): DeactivationReason {
   if (e === 'disabled') return 'source-disabled';
-  if (e === 'out-of-scope') return 'source-out-of-scope';
+  if (e === 'out-of-scope' || e === 'not-in-groups') return 'source-out-of-scope';
   return 'source-deleted';
 }
 
