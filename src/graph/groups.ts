@@ -16,6 +16,29 @@ import type { GraphGroup, GroupDeltaPage, GroupDeltaStart, GroupMemberChange } f
  *   several pages, each with part of its members: the caller merges them.
  */
 
+/** What an administrator must do when group reads answer 403. */
+export const GROUP_PERMISSION_MESSAGE =
+  'GroupMember.Read.All is missing or admin consent was not granted: in Entra ID, add the application permission GroupMember.Read.All to the app (API permissions → Microsoft Graph) and grant admin consent. Scope by groups needs it.';
+
+/** A 403 from a group endpoint names the group permission, not User.Read.All. */
+export function groupPermissionError(err: unknown): unknown {
+  if (err instanceof GraphError && err.httpStatus === 403) {
+    return new GraphError('permission_missing', GROUP_PERMISSION_MESSAGE, {
+      httpStatus: 403,
+      requestId: err.requestId,
+    });
+  }
+  return err;
+}
+
+async function guarded<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    throw groupPermissionError(err);
+  }
+}
+
 /** At most this many ids in one `$filter` of group delta (api/group-delta.md). */
 export const GROUP_DELTA_FILTER_MAX = 50;
 
@@ -37,7 +60,9 @@ function literal(s: string): string {
 /** Groups whose display name starts with `prefix` (at most 20, for a picker). */
 export async function searchGroups(get: GraphGet, prefix: string): Promise<GraphGroup[]> {
   const filter = encodeURIComponent(`startswith(displayName,${literal(prefix)})`);
-  const res = await get(`/v1.0/groups?$filter=${filter}&$select=id,displayName&$top=20`);
+  const res = await guarded(() =>
+    get(`/v1.0/groups?$filter=${filter}&$select=id,displayName&$top=20`),
+  );
   return envelopeOf(res).value.flatMap((g) =>
     isRecord(g) && typeof g.id === 'string' && typeof g.displayName === 'string'
       ? [{ id: g.id, displayName: g.displayName }]
@@ -47,9 +72,11 @@ export async function searchGroups(get: GraphGet, prefix: string): Promise<Graph
 
 /** How many users are members of the group, through nested groups too. */
 export async function groupUserCount(get: GraphGet, groupId: string): Promise<number> {
-  const res = await get(
-    `/v1.0/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user/$count`,
-    { headers: { ConsistencyLevel: 'eventual' } },
+  const res = await guarded(() =>
+    get(
+      `/v1.0/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user/$count`,
+      { headers: { ConsistencyLevel: 'eventual' } },
+    ),
   );
   if (typeof res.json !== 'number' || !Number.isInteger(res.json)) {
     throw new GraphError('graph_error', 'Microsoft Graph returned a malformed member count', {
@@ -69,12 +96,16 @@ export function groupDeltaPath(groupIds: readonly string[]): string {
 }
 
 /** One membership delta round, from scratch over `groupIds` or from a stored deltaLink. */
-export function groupMembersDelta(
+export async function* groupMembersDelta(
   get: GraphGet,
   start: GroupDeltaStart,
-): AsyncIterable<GroupDeltaPage> {
+): AsyncGenerator<GroupDeltaPage> {
   const first = 'deltaLink' in start ? start.deltaLink : groupDeltaPath(start.groupIds);
-  return pages(get, first, { parse: (res) => toGroupDeltaPage(res) });
+  try {
+    yield* pages(get, first, { parse: (res) => toGroupDeltaPage(res) });
+  } catch (err) {
+    throw groupPermissionError(err);
+  }
 }
 
 function toGroupDeltaPage(res: GraphJson): GroupDeltaPage {

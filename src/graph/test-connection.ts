@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts';
-import { GraphError } from './errors.ts';
+import { groupPermissionError } from './groups.ts';
 import type { GraphGet } from './graph-request.ts';
 import { parseEnvelope } from './parse-users.ts';
 import type { TokenProvider } from './token.ts';
@@ -49,14 +49,7 @@ export async function testConnection(
       try {
         await deps.get('/v1.0/groups?$top=1&$select=id');
       } catch (err) {
-        if (err instanceof GraphError && err.httpStatus === 403) {
-          throw new GraphError(
-            err.code,
-            'GroupMember.Read.All is missing or admin consent was not granted: add this application permission in Entra ID (API permissions → Microsoft Graph → Application) and grant admin consent. Scope by groups needs it.',
-            { httpStatus: 403 },
-          );
-        }
-        throw err;
+        throw groupPermissionError(err);
       }
       return 'GroupMember.Read.All is granted';
     },

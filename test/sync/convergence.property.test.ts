@@ -68,6 +68,8 @@ type Action =
   | { k: 'setting'; includeGuests?: boolean; deactivateDisabledUsers?: boolean }
   | { k: 'threshold'; value: number }
   | { k: 'rules'; exclusionRules: ExclusionRule[] }
+  | { k: 'member'; pick: number; group: 0 | 1; add: boolean }
+  | { k: 'scope'; to: 'all' | 0 | 1 }
   | { k: 'run' | 'preview' | 'approve' };
 
 const value = fc.constantFrom<Value>(...FIELD_VALUES);
@@ -95,6 +97,14 @@ const RULE_POOL: ExclusionRule[] = [
 const rulesAction: fc.Arbitrary<Action> = fc
   .subarray(RULE_POOL, { maxLength: 2 })
   .map((exclusionRules): Action => ({ k: 'rules', exclusionRules }));
+
+/** Group scope (issue 14): group 1 is nested in group 0; members come and go. */
+const memberAction: fc.Arbitrary<Action> = fc
+  .record({ pick, group: fc.constantFrom<0 | 1>(0, 1), add: fc.boolean() })
+  .map((m): Action => ({ k: 'member', ...m }));
+const scopeAction: fc.Arbitrary<Action> = fc
+  .constantFrom<'all' | 0 | 1>('all', 0, 1)
+  .map((to): Action => ({ k: 'scope', to }));
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: addAction, weight: 3 },
@@ -199,6 +209,8 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     weight: 1,
   },
   { arbitrary: rulesAction, weight: 1 },
+  { arbitrary: memberAction, weight: 2 },
+  { arbitrary: scopeAction, weight: 1 },
   { arbitrary: fc.constant<Action>({ k: 'run' }), weight: 4 },
   { arbitrary: fc.constant<Action>({ k: 'preview' }), weight: 1 },
   { arbitrary: fc.constant<Action>({ k: 'approve' }), weight: 1 },
@@ -237,7 +249,13 @@ interface Known {
 class Driver {
   readonly known: Known[] = [];
   readonly log: string[] = [];
-  constructor(private readonly env: SyncEnv) {}
+  /** Group 0 contains group 1 (nested). */
+  readonly groups: { id: string; displayName: string }[];
+  constructor(private readonly env: SyncEnv) {
+    const t = env.emulator.tenant;
+    this.groups = [t.addGroup('Outer'), t.addGroup('Inner')];
+    t.addGroupMember(this.groups[0]?.id ?? '', this.groups[1]?.id ?? '');
+  }
 
   private present(mail: string): boolean {
     return this.known.some((k) => k.state !== 'hard' && k.mail === mail);
@@ -376,6 +394,23 @@ class Driver {
         });
         return res.status === 200;
       }
+      case 'member': {
+        const u = this.of('live', a.pick);
+        const g = this.groups[a.group];
+        if (!u || !g) return false;
+        if (a.add) t.addGroupMember(g.id, u.id);
+        else t.removeGroupMember(g.id, u.id);
+        return true;
+      }
+      case 'scope': {
+        const body =
+          a.to === 'all'
+            ? { scopeMode: 'all' }
+            : { scopeMode: 'groups', scopeGroups: [this.groups[a.to]] };
+        const res = await api('PATCH', `/integrations/${this.env.integrationId}`, body);
+        if (res.status !== 200) throw new Error(`PATCH refused: ${JSON.stringify(res.body)}`);
+        return true;
+      }
       case 'fields':
       case 'setting':
       case 'rules':
@@ -512,6 +547,8 @@ describeEachDialect('convergence property (issue 10)', (dialect) => {
                 includeGuests: boolean;
                 deactivateDisabledUsers: boolean;
                 exclusionRules: ExclusionRule[];
+                scopeMode: 'all' | 'groups';
+                scopeGroups: { id: string; displayName: string }[];
               };
               const fresh = await env.addOrganization({
                 units: units.map((u) => ({
@@ -525,6 +562,8 @@ describeEachDialect('convergence property (issue 10)', (dialect) => {
                   includeGuests: settings.includeGuests,
                   deactivateDisabledUsers: settings.deactivateDisabledUsers,
                   exclusionRules: settings.exclusionRules,
+                  scopeMode: settings.scopeMode,
+                  scopeGroups: settings.scopeGroups,
                   deletionThreshold: 0,
                 },
               });
