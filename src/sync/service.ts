@@ -55,6 +55,14 @@ export interface SyncService {
   /** Executes a queued run in this process (dispatchers call this). */
   execute(runId: string): Promise<Run | undefined>;
   testConnection(orgId: string, integrationId: string): Promise<ConnectionTestResult>;
+  /** Groups of the integration's tenant by name prefix, with their transitive user counts. */
+  searchGroups(
+    orgId: string,
+    integrationId: string,
+    prefix: string,
+  ): Promise<{ id: string; displayName: string; memberCount: number }[]>;
+  /** Users in one group, nested groups included. */
+  groupUserCount(orgId: string, integrationId: string, groupId: string): Promise<number>;
   approve(orgId: string, runId: string): Promise<Run>;
   /**
    * SPEC §5.12: after units, user types or settings changed, queues a reconcile (trigger
@@ -195,6 +203,19 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         const info = classifyFailure(err);
         return { ok: false, steps: [{ name: 'token', ok: false, message: info.message }] };
       }
+    },
+    async searchGroups(orgId, integrationId, prefix) {
+      await integrationOf(orgId, integrationId);
+      const client = await clientFor(integrationId);
+      // One $count request per group found (at most 20): the picker shows sizes as it lists.
+      const groups = await client.searchGroups(prefix);
+      return Promise.all(
+        groups.map(async (g) => ({ ...g, memberCount: await client.groupUserCount(g.id) })),
+      );
+    },
+    async groupUserCount(orgId, integrationId, groupId) {
+      await integrationOf(orgId, integrationId);
+      return (await clientFor(integrationId)).groupUserCount(groupId);
     },
     approve: (orgId, runId) =>
       approveHeldDeletions(deps.db, orgId, runId, deps.clock.now(), deps.retentionDays),

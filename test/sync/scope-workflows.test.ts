@@ -192,6 +192,15 @@ describeEachDialect('scope and extra match fields (issue 14)', (dialect) => {
     t.addGroupMember(staff.id, ann.id);
     t.addGroupMember(staff.id, stores.id);
     t.addGroupMember(stores.id, bob.id);
+    // The form's picker: groups by name with their users, nested ones included.
+    const found = await env.api('GET', `/integrations/${env.integrationId}/groups?search=all`);
+    expect(found.status, JSON.stringify(found.body)).toBe(200);
+    expect(found.body).toEqual({ items: [{ ...staff, memberCount: 2 }] });
+    const count = await env.api(
+      'GET',
+      `/integrations/${env.integrationId}/groups/${stores.id}/member-count`,
+    );
+    expect(count.body).toEqual({ count: 1 });
     await patchIntegration({ scopeMode: 'groups', scopeGroups: [staff] });
     const first = await env.run({ full: true });
     expect(first.status).toBe('succeeded');
@@ -272,6 +281,8 @@ describeEachDialect('scope and extra match fields (issue 14)', (dialect) => {
       ok: false,
       message: expect.stringContaining('GroupMember.Read.All'),
     });
+    const search = await env.api('GET', `/integrations/${env.integrationId}/groups?search=s`);
+    expect(JSON.stringify(search.body)).toContain('GroupMember.Read.All');
     const bad = await env.api('PATCH', `/integrations/${env.integrationId}`, { scopeGroups: [] });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('scopeGroups');
