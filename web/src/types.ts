@@ -48,6 +48,17 @@ export type RuleField = (typeof RULE_FIELDS)[number];
 export const RULE_OPERATORS = ['equals', 'startsWith', 'endsWith'] as const;
 export type RuleOperator = (typeof RULE_OPERATORS)[number];
 
+/** A chosen scope group (its name as the picker showed it). */
+export interface ScopeGroup {
+  id: string;
+  displayName: string;
+}
+
+/** A group found by the picker, with its users (nested groups included). */
+export interface FoundGroup extends ScopeGroup {
+  memberCount: number;
+}
+
 /** A user whose field equals / starts with / ends with the value is out of scope. */
 export interface ExclusionRule {
   field: RuleField;
@@ -97,6 +108,8 @@ export interface Integration {
   syncIntervalMinutes: number;
   /** Absent from servers before issue 14. */
   exclusionRules?: ExclusionRule[];
+  scopeMode?: 'all' | 'groups';
+  scopeGroups?: ScopeGroup[];
   /** When the scheduler runs it next; null when it is not scheduled (e.g. disabled). */
   nextRunAt: string | null;
   lastRun: RunSummary | null;
@@ -121,6 +134,8 @@ export interface IntegrationInput {
   deletionThreshold: number;
   syncIntervalMinutes: number;
   exclusionRules: ExclusionRule[];
+  scopeMode: 'all' | 'groups';
+  scopeGroups: ScopeGroup[];
 }
 
 export interface TestStep {

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { ExclusionRulesEditor } from './exclusion-rules-editor.tsx';
 import { CheckboxField, SelectField, TextField } from './field.tsx';
+import { ScopeGroupsPicker } from './scope-groups-picker.tsx';
 import { SecretField } from './secret-field.tsx';
 import type { FormErrors, IntegrationFormState } from '../lib/integration-form.ts';
 import { CLOUD_LABELS, HELP, MATCH_FIELD_LABELS } from '../lib/integration-help.ts';
@@ -16,6 +17,8 @@ interface Props {
   replacingSecret: boolean;
   onReplaceSecret: (replacing: boolean) => void;
   onChange: (patch: Partial<IntegrationFormState>) => void;
+  /** The saved integration, through which the group picker searches; absent on create. */
+  integrationId?: string | undefined;
 }
 
 /** The fields of the Azure User Sync form, in the order of SPEC §2, with help texts. */
@@ -108,6 +111,14 @@ export function IntegrationFormFields(props: Props): ReactNode {
         </fieldset>
         <fieldset>
           <legend>Scope</legend>
+          <ScopeGroupsPicker
+            integrationId={props.integrationId}
+            mode={form.scopeMode}
+            groups={form.scopeGroups}
+            onChange={onChange}
+            help={HELP.scope}
+            error={errors.scopeGroups}
+          />
           <ExclusionRulesEditor
             rules={form.exclusionRules}
             onChange={(exclusionRules) => onChange({ exclusionRules })}

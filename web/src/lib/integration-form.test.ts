@@ -137,3 +137,14 @@ describe('exclusion rules on the form', () => {
     expect(validateForm(empty, true).exclusionRules).toMatch(/needs a value/);
   });
 });
+
+describe('scope on the form', () => {
+  it('needs a group when the scope is groups, and sends mode and groups', () => {
+    const form = { ...valid(), scopeMode: 'groups' as const };
+    expect(validateForm(form, true).scopeGroups).toMatch(/at least one group/);
+    const group = { id: '22222222-3333-4444-5555-666666666666', displayName: 'Staff' };
+    const ok = { ...form, scopeGroups: [group] };
+    expect(validateForm(ok, true)).toEqual({});
+    expect(inputFromForm(ok)).toMatchObject({ scopeMode: 'groups', scopeGroups: [group] });
+  });
+});

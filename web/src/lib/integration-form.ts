@@ -9,6 +9,7 @@ import type {
   Integration,
   IntegrationInput,
   MatchField,
+  ScopeGroup,
 } from '../types.ts';
 
 /** What the inputs hold: text inputs as strings, exactly as typed. */
@@ -29,6 +30,8 @@ export interface IntegrationFormState {
   deletionThreshold: string;
   syncIntervalMinutes: string;
   exclusionRules: ExclusionRule[];
+  scopeMode: 'all' | 'groups';
+  scopeGroups: ScopeGroup[];
 }
 
 export type FormErrors = Partial<Record<keyof IntegrationFormState, string>>;
@@ -50,6 +53,8 @@ export function emptyForm(): IntegrationFormState {
     deletionThreshold: '500',
     syncIntervalMinutes: '60',
     exclusionRules: [],
+    scopeMode: 'all',
+    scopeGroups: [],
   };
 }
 
@@ -70,6 +75,8 @@ export function formFromIntegration(integration: Integration): IntegrationFormSt
     deletionThreshold: String(integration.deletionThreshold),
     syncIntervalMinutes: String(integration.syncIntervalMinutes),
     exclusionRules: integration.exclusionRules ?? [],
+    scopeMode: integration.scopeMode ?? 'all',
+    scopeGroups: integration.scopeGroups ?? [],
   };
 }
 
@@ -115,6 +122,9 @@ export function validateForm(form: IntegrationFormState, secretRequired: boolean
   if (form.exclusionRules.some((r) => !r.value.trim())) {
     errors.exclusionRules = 'Every exclusion rule needs a value (or remove the rule).';
   }
+  if (form.scopeMode === 'groups' && form.scopeGroups.length === 0) {
+    errors.scopeGroups = 'Choose at least one group, or set the scope to all users.';
+  }
   return errors;
 }
 
@@ -141,6 +151,8 @@ export function inputFromForm(form: IntegrationFormState): IntegrationInput {
     deletionThreshold: Number(form.deletionThreshold.trim()),
     syncIntervalMinutes: Number(form.syncIntervalMinutes.trim()),
     exclusionRules: form.exclusionRules.map((r) => ({ ...r, value: r.value.trim() })),
+    scopeMode: form.scopeMode,
+    scopeGroups: form.scopeGroups,
   };
   const secret = form.secret.trim();
   if (secret) input.secret = secret;
