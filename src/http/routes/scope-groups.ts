@@ -21,8 +21,13 @@ export function registerScopeGroupRoutes(app: ApiApp, sync: SyncService): void {
         tags,
         summary: 'Find Entra groups by the start of their name, with user counts',
         params: z.strictObject({ id: z.uuid() }),
+        // Without `search`, the first groups by name (the integration is checked first).
         querystring: z.strictObject({
-          search: z.string({ error: 'search: the start of a group name' }).trim().min(1).max(120),
+          search: z
+            .string({ error: 'search: the start of a group name' })
+            .trim()
+            .max(120)
+            .optional(),
         }),
         response: { 200: z.object({ items: z.array(groupSchema) }) },
       },
@@ -31,7 +36,7 @@ export function registerScopeGroupRoutes(app: ApiApp, sync: SyncService): void {
       items: await sync.searchGroups(
         principalOf(request).orgId,
         request.params.id,
-        request.query.search,
+        request.query.search ?? '',
       ),
     }),
   );

@@ -48,7 +48,8 @@ export async function refreshGroupScope(
   }
   const chosen = parseStoredGroups(integration.scope_groups).map((g) => g.id.toLowerCase());
   const key = scopeKey(chosen.map((g) => ({ id: g })));
-  let link = integration.scope_loaded === key ? integration.group_delta_link : null;
+  const loaded = integration.scope_loaded === key;
+  let link = loaded ? integration.group_delta_link : null;
   let tracked: string[] =
     link !== null ? parseIds(integration.group_delta_groups) : [...chosen].sort();
   for (let widen = 0; ; widen++) {
@@ -59,13 +60,22 @@ export async function refreshGroupScope(
         `The scope groups and the groups nested in them are ${tracked.length}: at most ${GROUP_DELTA_FILTER_MAX} can be followed. Choose fewer groups.`,
       );
     }
+    let round: { deltaLink: string | null; changes: number };
+    let fromScratch = link === null;
     try {
       const start = link !== null ? { deltaLink: link } : { groupIds: tracked };
-      link = await applyRound(db, id, rounds(start), link === null);
+      round = await applyRound(db, id, rounds(start), fromScratch);
     } catch (err) {
       // Expired membership state (410, syncStateNotFound): read the groups again from scratch.
       if (!(err instanceof ResyncRequiredError) || link === null) throw err;
-      link = await applyRound(db, id, rounds({ groupIds: tracked }), true);
+      fromScratch = true;
+      round = await applyRound(db, id, rounds({ groupIds: tracked }), true);
+    }
+    link = round.deltaLink;
+    if (!fromScratch && round.changes === 0 && loaded) {
+      // Nothing changed since the last round: same closure, same users, only a new link.
+      await saveScopeState(db, id, { loaded: key, link, tracked });
+      return;
     }
     const closure = groupClosure(chosen, await nestedGroupEdges(db, id));
     const missing = closure.filter((g) => !tracked.includes(g));
@@ -82,7 +92,7 @@ export async function refreshGroupScope(
 }
 
 /**
- * Applies one round; returns its delta link. A round from scratch replaces every stored
+ * Applies one round; returns its delta link and how many member changes it carried. A round from scratch replaces every stored
  * membership in one transaction at its end, so a round that fails halfway leaves the previous
  * memberships (and delta link) in place; later rounds apply their changes page by page, in
  * order (a member removed and added again ends added), and replays change nothing.
@@ -92,8 +102,9 @@ async function applyRound(
   integrationId: string,
   pages: AsyncIterable<GroupDeltaPage>,
   fromScratch: boolean,
-): Promise<string | null> {
+): Promise<{ deltaLink: string | null; changes: number }> {
   let deltaLink: string | null = null;
+  let changes = 0;
   const all: MemberEdge[] = [];
   for await (const page of pages) {
     const ops: ({ add: MemberEdge } | { remove: { groupId: string; memberId: string | null } })[] =
@@ -111,6 +122,7 @@ async function applyRound(
         else ops.push({ add: { groupId, memberId, type: m.type } });
       }
     }
+    changes += ops.length;
     if (fromScratch) {
       for (const op of ops) if ('add' in op) all.push(op.add);
     } else {
@@ -129,7 +141,7 @@ async function applyRound(
       await addMemberships(trx, integrationId, all);
     });
   }
-  return deltaLink;
+  return { deltaLink, changes };
 }
 
 async function saveScopeState(
