@@ -17,6 +17,7 @@ interface ApiUser {
   deactivationReason?: string | null;
   assigned: boolean;
   memberships: { unitId: string; userTypeIds: string[]; managedBy: string | null }[];
+  sync?: { excluded: string | null };
 }
 
 describeEachDialect('scope and extra match fields (issue 14)', (dialect) => {
@@ -146,6 +147,8 @@ describeEachDialect('scope and extra match fields (issue 14)', (dialect) => {
       status: 'deactivated',
       deactivationReason: 'source-out-of-scope',
     });
+    // The user's record says why (SPEC §5.15).
+    expect(tess.sync?.excluded).toContain('department equals "TEST ACCOUNTS"');
     expect((await mustUser('room.1@rooms.contoso.test')).status).toBe('deactivated');
     expect((await mustUser('sam.sales@contoso.test')).status).toBe('active');
     const settingsRun = (await runs()).find((r) => r.trigger === 'settings');
@@ -228,10 +231,12 @@ describeEachDialect('scope and extra match fields (issue 14)', (dialect) => {
     t.removeGroupMember(stores.id, bob.id);
     const removal = await env.run();
     expect(removal.counts.deactivated).toBe(1);
-    expect(await mustUser('bob.nested@contoso.test')).toMatchObject({
+    const bobAfter = await mustUser('bob.nested@contoso.test');
+    expect(bobAfter).toMatchObject({
       status: 'deactivated',
       deactivationReason: 'source-out-of-scope',
     });
+    expect(bobAfter.sync?.excluded).toContain('not a member of');
     const logged = await changes(removal.id);
     expect(logged.find((c) => c.action === 'deactivate')?.details.reason).toContain(
       'not a member of',
