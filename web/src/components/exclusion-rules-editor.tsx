@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import { messageOf, request } from '../api.ts';
 import { MATCH_FIELD_LABELS } from '../lib/integration-help.ts';
 import {
   RULE_FIELDS,
@@ -26,7 +27,16 @@ function fieldLabel(field: RuleField): string {
   return EXTRA_LABELS[field] ?? MATCH_FIELD_LABELS[field as MatchField];
 }
 
+/** What `POST /integrations/:id/exclusion-preview` answers. */
+interface RuleCounts {
+  rules: { matched: number; active: number }[];
+  matched: number;
+  wouldDeactivate: number;
+}
+
 interface Props {
+  /** Counting reads the saved integration's mirror; absent on a new integration. */
+  integrationId?: string | undefined;
   rules: ExclusionRule[];
   onChange: (rules: ExclusionRule[]) => void;
   help: ReactNode;
@@ -34,9 +44,28 @@ interface Props {
 }
 
 /** Exclusion rules: one row per rule (field, operator, value), any match excludes. */
-export function ExclusionRulesEditor({ rules, onChange, help, error }: Props): ReactNode {
+export function ExclusionRulesEditor(props: Props): ReactNode {
+  const { integrationId, rules, help, error } = props;
+  const [counts, setCounts] = useState<RuleCounts | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const onChange = (next: ExclusionRule[]) => {
+    setCounts(null);
+    props.onChange(next);
+  };
   const update = (i: number, patch: Partial<ExclusionRule>) =>
     onChange(rules.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  async function count(): Promise<void> {
+    if (!integrationId) return;
+    setProblem(null);
+    try {
+      const body = { exclusionRules: rules.filter((r) => r.value.trim()) };
+      setCounts(
+        await request<RuleCounts>('POST', `/integrations/${integrationId}/exclusion-preview`, body),
+      );
+    } catch (err) {
+      setProblem(messageOf(err));
+    }
+  }
   return (
     <div className={error ? 'field has-error' : 'field'} data-testid="exclusion-rules">
       <span className="label">Exclusion rules</span>
@@ -74,6 +103,11 @@ export function ExclusionRulesEditor({ rules, onChange, help, error }: Props): R
           <button type="button" onClick={() => onChange(rules.filter((_, j) => j !== i))}>
             Remove
           </button>
+          {counts?.rules[i] ? (
+            <span className="muted" data-testid={`rule-${i + 1}-count`}>
+              {counts.rules[i].matched} users match, {counts.rules[i].active} active
+            </span>
+          ) : null}
         </div>
       ))}
       <button
@@ -82,6 +116,22 @@ export function ExclusionRulesEditor({ rules, onChange, help, error }: Props): R
       >
         Add rule
       </button>
+      {integrationId && rules.length ? (
+        <button type="button" onClick={() => void count()}>
+          Count users
+        </button>
+      ) : null}
+      {counts ? (
+        <p className="muted" role="status">
+          Saving these rules takes {counts.matched} Entra users out of scope and deactivates{' '}
+          {counts.wouldDeactivate} platform users.
+        </p>
+      ) : null}
+      {problem ? (
+        <p className="field-error" role="alert">
+          {problem}
+        </p>
+      ) : null}
       <p className="help">{help}</p>
       {error ? (
         <p className="field-error" role="alert">

@@ -120,6 +120,7 @@ export function IntegrationFormFields(props: Props): ReactNode {
             error={errors.scopeGroups}
           />
           <ExclusionRulesEditor
+            integrationId={props.integrationId}
             rules={form.exclusionRules}
             onChange={(exclusionRules) => onChange({ exclusionRules })}
             help={HELP.exclusionRules}
