@@ -144,6 +144,8 @@ interface GroupCursor {
   p: number;
   /** Offset of the next page within the round's entries. */
   o: number;
+  /** When the round's first page was served: identifies the round's snapshot. */
+  i0?: number;
   /** Upper bound (change seq) of this round; -1 on a deltaLink (the next round's "now"). */
   to: number;
 }
@@ -175,7 +177,7 @@ export function handleGroupDelta(ex: Exchange, state: EmulatorState): void {
         });
         return;
       }
-      cursor = opened.to < 0 ? { ...opened, to: tenant.groups.seq } : opened;
+      cursor = opened.to < 0 ? { ...opened, to: tenant.groups.seq, i0: ex.now } : opened;
     } else {
       const select = (params.get('$select') ?? '').toLowerCase();
       if (!select.split(',').includes('members') && params.get('$expand') !== 'members') {
@@ -190,6 +192,7 @@ export function handleGroupDelta(ex: Exchange, state: EmulatorState): void {
         p: 0,
         o: 0,
         to: tenant.groups.seq,
+        i0: ex.now,
       };
     }
     const all = entries(tenant, cursor);
@@ -228,8 +231,27 @@ function parseIdFilter(raw: string | null): string[] {
   return ids;
 }
 
-/** The member entries of the round, in a stable order, so pages can be offsets into it. */
+/**
+ * Rounds in progress: the entries a round's first page computed, so later pages are offsets
+ * into the same snapshot (a change made meanwhile comes in the next round, as with Graph) and
+ * a page costs O(page) rather than O(members). A few rounds are kept; an evicted one is
+ * recomputed from the current state.
+ */
+const rounds = new Map<string, MemberEntry[]>();
+const ROUNDS_KEPT = 8;
+
 function entries(tenant: Tenant, c: GroupCursor): MemberEntry[] {
+  const key = `${tenant.id}|${c.gen}|${c.i0 ?? c.i}|${c.k}|${c.p}|${c.to}|${c.f.join(',')}`;
+  const cached = rounds.get(key);
+  if (cached) return cached;
+  const list = computeEntries(tenant, c);
+  rounds.set(key, list);
+  if (rounds.size > ROUNDS_KEPT) rounds.delete(rounds.keys().next().value as string);
+  return list;
+}
+
+/** The member entries of the round, in a stable order, so pages can be offsets into it. */
+function computeEntries(tenant: Tenant, c: GroupCursor): MemberEntry[] {
   const wanted = (id: string) => c.f.length === 0 || c.f.includes(id);
   if (c.k === 'since') {
     return tenant.groups.log
