@@ -6,6 +6,7 @@ import { createUnit } from '../src/directory/units.ts';
 import { createUserType } from '../src/directory/user-types.ts';
 import { DEPARTMENTS, JOB_TITLES } from '../src/emulator/index.ts';
 import { createIntegration } from '../src/integrations/service.ts';
+import type { CreateIntegrationRequest } from '../src/integrations/settings.ts';
 import { createSecretBox } from '../src/integrations/secret-box.ts';
 import { createLogger } from '../src/log.ts';
 import type { Run } from '../src/sync/run-record.ts';
@@ -33,6 +34,8 @@ export interface BenchProduct {
 export async function setUpProduct(
   dialect: DialectKind,
   emulator: EmulatorCoordinates,
+  /** More integration settings (e.g. a group scope). */
+  settings: Partial<CreateIntegrationRequest> = {},
 ): Promise<BenchProduct> {
   const db = await createTestDatabase(dialect);
   const clock: Clock = { now: () => new Date() };
@@ -61,6 +64,7 @@ export async function setUpProduct(
       enabled: true,
       // The benchmark measures throughput, not the guard.
       deletionThreshold: 0,
+      ...settings,
     },
   );
   const sync = createSyncService({

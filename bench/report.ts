@@ -120,6 +120,18 @@ export function renderReport(rep: BenchReport): string {
     out.push('');
   }
 
+  const scoped = results.filter((r) => r.scenario === 'group-scope');
+  if (scoped.length) {
+    out.push('## Incremental runs with group scope (issue 14)', '');
+    out.push('| directory | dialect | run | wall ms | Graph requests |');
+    out.push('| ---: | --- | --- | ---: | ---: |');
+    for (const r of scoped)
+      out.push(
+        `| ${(r.users ?? 0).toLocaleString('en')} | ${r.dialect} | ${r.status ?? ''} | ${f1(r.wallMs)} | ${r.graphRequests ?? '–'} |`,
+      );
+    out.push('');
+  }
+
   const rec = results.filter((r) => r.scenario === 'reconcile');
   if (rec.length) {
     out.push('## Reconcile from the mirror after a platform change (no Graph request)', '');

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --huge] [-- --only=full,latency,incremental,reconcile,listing] [-- --quick]
+ * `npm run bench [-- --huge] [-- --only=full,latency,incremental,group-scope,reconcile,listing] [-- --quick]
  *  [-- --sizes=30000] [-- --profile]`
  *
  * Runs the scenarios of issue 7 against the real product and the emulator, each in a fresh
@@ -111,6 +111,10 @@ if (wants('latency')) {
 if (wants('incremental')) {
   for (const d of ['sqlite', 'postgres'])
     await scenario(['incremental', d, String(INCREMENTAL_USERS)]);
+}
+if (wants('group-scope')) {
+  for (const d of ['sqlite', 'postgres'])
+    await scenario(['group-scope', d, String(INCREMENTAL_USERS)]);
 }
 if (wants('reconcile')) {
   // The Graph floor for the same size, measured in this run, is the yardstick (issue 10).

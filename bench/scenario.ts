@@ -3,6 +3,7 @@
  *   tsx bench/scenario.ts full <sqlite|postgres> <users>
  *   tsx bench/scenario.ts floor <users> <latencyMs>
  *   tsx bench/scenario.ts incremental <sqlite|postgres> <users>
+ *   tsx bench/scenario.ts group-scope <sqlite|postgres> <users>
  *   tsx bench/scenario.ts listing <sqlite|postgres> <users>
  *   tsx bench/scenario.ts reconcile <sqlite|postgres> <users>
  * Prints one `BENCH_RESULT {json}` line per result (see protocol.ts).
@@ -11,6 +12,7 @@ import type { DialectKind } from '../src/db/connect.ts';
 import { report } from './protocol.ts';
 import { floor } from './scenarios/floor.ts';
 import { fullRun } from './scenarios/full.ts';
+import { groupScope } from './scenarios/group-scope.ts';
 import { incremental } from './scenarios/incremental.ts';
 import { listing } from './scenarios/listing.ts';
 import { reconcileAfterPlatformChange } from './scenarios/reconcile.ts';
@@ -36,6 +38,9 @@ switch (name) {
     break;
   case 'incremental':
     for (const r of await incremental(dialectArg(a), countArg(b))) report(r);
+    break;
+  case 'group-scope':
+    for (const r of await groupScope(dialectArg(a), countArg(b))) report(r);
     break;
   case 'reconcile':
     report(await reconcileAfterPlatformChange(dialectArg(a), countArg(b)));

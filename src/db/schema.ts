@@ -19,6 +19,8 @@ export interface Database {
   membership_user_types: MembershipUserTypesTable;
   integrations: IntegrationsTable;
   entra_users: EntraUsersTable;
+  entra_group_members: EntraGroupMembersTable;
+  entra_scope_users: EntraScopeUsersTable;
   sync_runs: SyncRunsTable;
   run_changes: RunChangesTable;
   api_tokens: ApiTokensTable;
@@ -84,7 +86,9 @@ export interface UserTypesTable {
 }
 
 export type UserStatus = 'active' | 'deactivated';
-export type DeactivationReason = 'admin' | 'source-deleted' | 'source-disabled';
+/** `source-out-of-scope`: the user left the integration's scope (group, exclusion rule). */
+export type DeactivationReason =
+  'admin' | 'source-deleted' | 'source-disabled' | 'source-out-of-scope';
 
 export interface UsersTable {
   id: string;
@@ -132,7 +136,31 @@ export type MatchField =
   | 'country'
   | 'officeLocation'
   | 'city'
-  | 'postalCode';
+  | 'postalCode'
+  | 'employeeType'
+  | 'employeeOrgData/division'
+  | 'employeeOrgData/costCenter'
+  | `onPremisesExtensionAttributes/extensionAttribute${ExtensionAttributeNumber}`;
+
+/** 1…15: `onPremisesExtensionAttributes/extensionAttributeN` is a match field. */
+export type ExtensionAttributeNumber =
+  1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15;
+
+export type ScopeMode = 'all' | 'groups';
+
+/** A direct member of a tracked group, as group delta reports it (sync/scope). */
+export interface EntraGroupMembersTable {
+  integration_id: string;
+  group_id: string;
+  member_id: string;
+  member_type: 'user' | 'group';
+}
+
+/** A user of the chosen groups, transitively: "in scope" (sync/scope). */
+export interface EntraScopeUsersTable {
+  integration_id: string;
+  external_id: string;
+}
 
 export interface IntegrationsTable {
   id: string;
@@ -153,6 +181,18 @@ export interface IntegrationsTable {
   /** Managed membership removals above this many are held; null = default (min(100, 10%)), 0 = off. */
   unassignment_threshold: number | null;
   sync_interval_minutes: number;
+  /** JSON list of exclusion rules (integrations/exclusion-rules.ts); `[]` = none. */
+  exclusion_rules: Generated<string>;
+  /** 'all' (default) or 'groups': only members of `scope_groups` (transitively) are in scope. */
+  scope_mode: Generated<ScopeMode>;
+  /** JSON [{id, displayName}] of the chosen groups. */
+  scope_groups: Generated<string>;
+  /** JSON sorted ids of the chosen groups the stored memberships were read for; null = none. */
+  scope_loaded: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Group delta link of the tracked groups (chosen and nested). */
+  group_delta_link: ColumnType<string | null, string | null | undefined, string | null>;
+  /** JSON sorted ids of the groups `group_delta_link` tracks. */
+  group_delta_groups: ColumnType<string | null, string | null | undefined, string | null>;
   /** Graph deltaLink of the last fully applied round; null until the first full run. */
   delta_link: string | null;
   /** 1 when the next run must be full (new integration, changed tenant/app/cloud, re-enabled). */

@@ -6,6 +6,8 @@ export interface TokenGrant {
   clientId: string;
   /** Admin consent for User.Read.All: without it Graph answers 403. */
   consent: boolean;
+  /** Admin consent for GroupMember.Read.All: without it the group endpoints answer 403. */
+  groupConsent: boolean;
   expiresAt: number;
 }
 

@@ -18,6 +18,9 @@
  *   POST   /_emulator/tenants/{t}/users/{id}/soft-delete  to deleted items (delta: reason changed)
  *   POST   /_emulator/tenants/{t}/users/{id}/restore    back from deleted items
  *   DELETE /_emulator/tenants/{t}/users/{id}            permanent delete (delta: reason deleted)
+ *   POST   /_emulator/tenants/{t}/groups                {displayName, id?} → 201 group
+ *   POST   /_emulator/tenants/{t}/groups/{g}/members    {id} a user or a group (nested) → 201
+ *   DELETE /_emulator/tenants/{t}/groups/{g}/members/{m}  removes a direct member
  *   POST   /_emulator/tenants/{t}/expire-delta-tokens   every link issued so far answers 410
  *   PUT    /_emulator/tenants/{t}/delta-oddities        {duplicates?: 0..1, shuffle?: bool}
  *   GET    /_emulator/faults                            {injected}
@@ -76,6 +79,17 @@ const userSchema = z
     officeLocation: text,
     city: text,
     postalCode: text,
+    employeeType: text,
+    employeeOrgData: z
+      .object({ division: text, costCenter: text })
+      .strict()
+      .transform((o) => ({ division: o.division ?? null, costCenter: o.costCenter ?? null }))
+      .nullable()
+      .optional(),
+    onPremisesExtensionAttributes: z
+      .record(z.string().regex(/^extensionAttribute([1-9]|1[0-5])$/), z.string().nullable())
+      .nullable()
+      .optional(),
   })
   .strict();
 const tenantSchema = z
@@ -87,6 +101,7 @@ const appSchema = z
     secret: z.string().min(1).optional(),
     secretExpiresAt: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
     consent: z.boolean().optional(),
+    groupConsent: z.boolean().optional(),
   })
   .strict();
 const generateSchema = z
@@ -215,6 +230,7 @@ async function route(deps: ControlDeps, ex: Exchange): Promise<Result> {
       return ok(tenant.deltaOddities);
     }
     if (sub === 'users') return usersRoute(ex, tenant, method, parts.length, id, action);
+    if (sub === 'groups') return groupsRoute(ex, tenant, method, parts);
   }
   if (section === 'faults') {
     if (is('GET', 1)) return ok({ injected: faults.injected });
@@ -246,6 +262,39 @@ async function route(deps: ControlDeps, ex: Exchange): Promise<Result> {
     const total = (ms ?? 0) + (days ?? 0) * 86_400_000;
     deps.advanceTime(total);
     return ok({ now: new Date(state.now()).toISOString() });
+  }
+  throw new ControlError(404, 'not_found', `no control route ${method} ${ex.url.pathname}`);
+}
+
+const groupSchema = z
+  .object({ displayName: z.string().min(1), id: z.string().min(1).optional() })
+  .strict();
+const memberSchema = z.object({ id: z.string().min(1) }).strict();
+
+async function groupsRoute(
+  ex: Exchange,
+  tenant: Tenant,
+  method: string,
+  parts: readonly string[],
+): Promise<Result> {
+  const [, , , groupId, members, memberId] = parts;
+  if (parts.length === 3 && method === 'POST') {
+    const { displayName, id } = await body(ex, groupSchema);
+    return ok(tenant.addGroup(displayName, id), 201);
+  }
+  if (groupId !== undefined && members === 'members') {
+    if (!tenant.groups.groups.has(groupId)) {
+      throw new ControlError(404, 'not_found', `group ${groupId} not found`);
+    }
+    if (parts.length === 5 && method === 'POST') {
+      const { id } = await body(ex, memberSchema);
+      tenant.addGroupMember(groupId, id);
+      return ok({ groupId, memberId: id }, 201);
+    }
+    if (parts.length === 6 && method === 'DELETE' && memberId !== undefined) {
+      tenant.removeGroupMember(groupId, memberId);
+      return ok({ groupId, memberId, removed: true });
+    }
   }
   throw new ControlError(404, 'not_found', `no control route ${method} ${ex.url.pathname}`);
 }

@@ -1,5 +1,10 @@
+import { fullExtensions } from './extension-attributes.ts';
 import { mulberry32, type Random } from './prng.ts';
-import type { EmulatedUser } from './types.ts';
+import type {
+  EmulatedEmployeeOrgData,
+  EmulatedExtensionAttributes,
+  EmulatedUser,
+} from './types.ts';
 import {
   COMPANIES,
   DEPARTMENT_LISTS,
@@ -192,6 +197,40 @@ export function* generateUsers(
       officeLocation: guest ? null : location.officeLocation,
       city: guest ? null : location.city,
       postalCode: guest ? null : location.postalCode,
+      // Derived from the running count, not drawn: the other properties keep their sequence.
+      ...hybridData(state.produced, guest),
     };
   }
+}
+
+const EMPLOYEE_TYPES = ['Employee', 'Employee', 'Employee', 'Employee', 'Contractor', 'Intern'];
+// Shared objects: a million users reference a few dozen, as with the other strings.
+const ORG_DATA: readonly EmulatedEmployeeOrgData[] = Array.from({ length: 24 }, (_, i) => ({
+  division: ['Retail', 'Logistics', 'Corporate'][i % 3] as string,
+  costCenter: `CC-${4100 + i}`,
+}));
+const EXTENSIONS: readonly EmulatedExtensionAttributes[] = Array.from({ length: 40 }, (_, i) =>
+  fullExtensions({
+    extensionAttribute1: `S${String(100 + i).padStart(4, '0')}`,
+    extensionAttribute3: ['Store Staff', 'Store Manager', 'Regional Lead', 'Warehouse'][
+      i % 4
+    ] as string,
+  }),
+);
+const NO_EXTENSIONS = fullExtensions(null);
+
+/** employeeType, employeeOrgData and extension attributes: what hybrid tenants carry. */
+function hybridData(
+  n: number,
+  guest: boolean,
+): Pick<EmulatedUser, 'employeeType' | 'employeeOrgData' | 'onPremisesExtensionAttributes'> {
+  if (guest)
+    return { employeeType: null, employeeOrgData: null, onPremisesExtensionAttributes: null };
+  return {
+    employeeType: EMPLOYEE_TYPES[n % EMPLOYEE_TYPES.length] as string,
+    // Roughly one user in seven was never given org data or extension attributes.
+    employeeOrgData: n % 7 === 3 ? null : (ORG_DATA[n % ORG_DATA.length] ?? null),
+    onPremisesExtensionAttributes:
+      n % 7 === 5 ? NO_EXTENSIONS : (EXTENSIONS[n % EXTENSIONS.length] ?? NO_EXTENSIONS),
+  };
 }

@@ -8,7 +8,11 @@ const CHALLENGE = { 'www-authenticate': 'Bearer realm="", error="invalid_token"'
  * Checks the bearer token of a Graph request and returns its tenant; answers 401
  * `InvalidAuthenticationToken` or 403 `Authorization_RequestDenied` itself otherwise.
  */
-export function authenticate(ex: Exchange, state: EmulatorState): Tenant | undefined {
+export function authenticate(
+  ex: Exchange,
+  state: EmulatorState,
+  scope: 'users' | 'groups' = 'users',
+): Tenant | undefined {
   const header = ex.req.headers.authorization ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) {
@@ -41,7 +45,8 @@ export function authenticate(ex: Exchange, state: EmulatorState): Tenant | undef
     sendGraphError(ex, 401, 'InvalidAuthenticationToken', 'Invalid tenant.', CHALLENGE);
     return undefined;
   }
-  if (!grant.consent) {
+  // Group endpoints need GroupMember.Read.All (api/group-list-transitivemembers.md).
+  if (!grant.consent || (scope === 'groups' && !grant.groupConsent)) {
     sendGraphError(
       ex,
       403,

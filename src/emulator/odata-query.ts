@@ -1,3 +1,4 @@
+import { fullExtensions } from './extension-attributes.ts';
 import type { EmulatedUser, UserProperty } from './types.ts';
 
 /** A query option the request got wrong; answered with a Graph 400. */
@@ -14,7 +15,8 @@ export class QueryError extends Error {
 const MODELLED: ReadonlySet<string> = new Set<UserProperty>([
   'id', 'givenName', 'surname', 'displayName', 'mail', 'userPrincipalName', 'accountEnabled',
   'userType', 'jobTitle', 'companyName', 'department', 'streetAddress', 'state', 'country',
-  'officeLocation', 'city', 'postalCode',
+  'officeLocation', 'city', 'postalCode', 'employeeType', 'employeeOrgData',
+  'onPremisesExtensionAttributes',
 ]);
 
 /** Real user properties the emulator does not model: selectable, always empty. */
@@ -65,11 +67,26 @@ export function project(user: EmulatedUser, select: readonly string[]): Record<s
   const out: Record<string, unknown> = {};
   const corrupt = corrupted.get(user);
   for (const name of select) {
-    out[name] = MODELLED.has(name) ? user[name as UserProperty] : UNMODELLED[name];
+    out[name] = MODELLED.has(name) ? served(user, name as UserProperty) : UNMODELLED[name];
     // A malformed entry, as hostile or broken data would look: a number where Graph sends text.
     if (name === corrupt) out[name] = 42;
   }
   return out;
+}
+
+/**
+ * A property as Graph serialises it: onPremisesExtensionAttributes is always an object of
+ * all 15 attributes (null when unset); employeeOrgData is null until set, then both keys.
+ */
+function served(user: EmulatedUser, name: UserProperty): unknown {
+  if (name === 'onPremisesExtensionAttributes') {
+    return fullExtensions(user.onPremisesExtensionAttributes);
+  }
+  if (name === 'employeeOrgData') {
+    const org = user.employeeOrgData;
+    return org ? { division: org.division ?? null, costCenter: org.costCenter ?? null } : null;
+  }
+  return user[name] ?? null;
 }
 
 /**
@@ -94,7 +111,13 @@ export function parseTop(raw: string | null): number {
 /** A parsed `$filter`: keeps the users it matches. */
 export type UserFilter = (user: EmulatedUser) => boolean;
 
-const FILTERABLE = new Set([...MODELLED].filter((p) => p !== 'streetAddress'));
+// Nested objects are filtered by sub-property in Graph (advanced queries), not modelled here.
+const NOT_FILTERABLE = new Set([
+  'streetAddress',
+  'employeeOrgData',
+  'onPremisesExtensionAttributes',
+]);
+const FILTERABLE = new Set([...MODELLED].filter((p) => !NOT_FILTERABLE.has(p)));
 const EQ = /^([A-Za-z]+)\s+eq\s+(?:'((?:[^']|'')*)'|(true|false|null))$/i;
 const STARTSWITH = /^startswith\(\s*([A-Za-z]+)\s*,\s*'((?:[^']|'')*)'\s*\)$/i;
 

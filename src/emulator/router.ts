@@ -11,6 +11,7 @@ import {
 import type { RequestLog } from './request-log.ts';
 import type { EmulatorState } from './state.ts';
 import { handleToken } from './token-route.ts';
+import { handleGroupDelta, handleGroups, handleTransitiveUsers } from './groups-route.ts';
 import { handleUser, handleUsers } from './users-route.ts';
 
 /** Everything the request handler needs besides the per-route state. */
@@ -28,6 +29,8 @@ const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
 const OPENID_PATH = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/;
 const JWKS_PATH = /^\/([^/]+)\/discovery\/v2\.0\/keys$/;
 const USER_PATH = /^\/v1\.0\/users\/([^/]+)$/;
+const TRANSITIVE_PATH =
+  /^\/v1\.0\/groups\/([^/]+)\/transitiveMembers\/microsoft\.graph\.user(\/\$count)?$/;
 
 /** Creates the request listener of the emulator's HTTP(S) server. */
 export function createRequestHandler(deps: RouterDeps) {
@@ -77,6 +80,13 @@ async function handle(deps: RouterDeps, req: IncomingMessage, res: ServerRespons
   if (path === '/common/discovery/instance') return handleInstanceDiscovery(ex, state);
   if (path === '/v1.0/users') return handleUsers(ex, state);
   if (path === '/v1.0/users/delta') return handleDelta(ex, state);
+  if (path === '/v1.0/groups') return handleGroups(ex, state);
+  if (path === '/v1.0/groups/delta') return handleGroupDelta(ex, state);
+  const transitive = TRANSITIVE_PATH.exec(path);
+  if (transitive) {
+    const id = decodeURIComponent(transitive[1] as string);
+    return handleTransitiveUsers(ex, state, id, transitive[2] !== undefined);
+  }
   const user = USER_PATH.exec(path);
   if (user) return handleUser(ex, state, decodeURIComponent(user[1] as string));
   sendGraphError(

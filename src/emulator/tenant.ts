@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { generateUsers, newGeneratorState, type GeneratorState } from './generate.ts';
 import { HARD_DELETED, LIVE, SOFT_DELETED, UserStore } from './user-store.ts';
+import { fullExtensions } from './extension-attributes.ts';
+import { GroupStore } from './group-store.ts';
 import { corrupted } from './odata-query.ts';
 import type {
   AddAppOptions,
@@ -16,13 +18,15 @@ export interface AppRegistration {
   secret: string;
   secretExpiresAt: Date | null;
   consent: boolean;
+  groupConsent: boolean;
 }
 
 // prettier-ignore
 const USER_KEYS: ReadonlyArray<keyof EmulatedUser> = [
   'id', 'givenName', 'surname', 'displayName', 'mail', 'userPrincipalName', 'accountEnabled',
   'userType', 'jobTitle', 'companyName', 'department', 'streetAddress', 'state', 'country',
-  'officeLocation', 'city', 'postalCode',
+  'officeLocation', 'city', 'postalCode', 'employeeType', 'employeeOrgData',
+  'onPremisesExtensionAttributes',
 ];
 
 /** Only the known Graph properties of `source`, so stray keys never reach responses. */
@@ -49,6 +53,7 @@ export class UnknownUserError extends Error {
 /** The in-memory implementation of {@link EmulatedTenant}. */
 export class Tenant implements EmulatedTenant {
   readonly store = new UserStore();
+  readonly groups = new GroupStore();
   readonly apps = new Map<string, AppRegistration>();
   readonly defaultApp: EmulatedAppCredentials;
   deltaOddities: DeltaOddities = {};
@@ -70,6 +75,7 @@ export class Tenant implements EmulatedTenant {
       secret: opts.secret ?? newSecret(),
       secretExpiresAt: opts.secretExpiresAt ?? null,
       consent: opts.consent ?? true,
+      groupConsent: opts.groupConsent ?? true,
     };
     this.apps.set(app.clientId, app);
     return { clientId: app.clientId, secret: app.secret };
@@ -108,6 +114,9 @@ export class Tenant implements EmulatedTenant {
       officeLocation: known.officeLocation ?? null,
       city: known.city ?? null,
       postalCode: known.postalCode ?? null,
+      employeeType: known.employeeType ?? null,
+      employeeOrgData: known.employeeOrgData ?? null,
+      onPremisesExtensionAttributes: fullExtensions(known.onPremisesExtensionAttributes),
     };
     this.store.insert(user);
     return { ...user };
@@ -119,6 +128,14 @@ export class Tenant implements EmulatedTenant {
     const changes = pickKnown(patch);
     // The id is the stable key: a patch never changes it.
     delete changes.id;
+    // Graph PATCH of onPremisesExtensionAttributes changes only the attributes it names;
+    // employeeOrgData is replaced whole (resources/user.md: omitted keys become null).
+    if (changes.onPremisesExtensionAttributes) {
+      changes.onPremisesExtensionAttributes = fullExtensions({
+        ...current.onPremisesExtensionAttributes,
+        ...changes.onPremisesExtensionAttributes,
+      });
+    }
     const next: EmulatedUser = { ...current, ...changes };
     this.store.replace(index, next);
     return { ...next };
@@ -190,6 +207,21 @@ export class Tenant implements EmulatedTenant {
     for (const user of generateUsers(n, seed, this.domain, this.generatorState)) {
       this.store.insert(user, true);
     }
+  }
+
+  addGroup(displayName: string, id?: string): { id: string; displayName: string } {
+    const g = this.groups.add(displayName, id);
+    return { id: g.id, displayName: g.displayName };
+  }
+
+  addGroupMember(groupId: string, memberId: string): void {
+    const type = this.groups.groups.has(memberId) ? 'group' : 'user';
+    if (type === 'user') this.requireIndex(memberId, false);
+    this.groups.addMember(groupId, memberId, type);
+  }
+
+  removeGroupMember(groupId: string, memberId: string): void {
+    this.groups.removeMember(groupId, memberId);
   }
 
   expireDeltaTokens(): void {

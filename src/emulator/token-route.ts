@@ -79,7 +79,7 @@ export async function handleToken(
     return sendAadError(ex, unknownResource(resource, tenant.id));
   }
   const accessToken = state.tokens.issue(
-    { tenantId: tenant.id, clientId, consent: app.consent },
+    { tenantId: tenant.id, clientId, consent: app.consent, groupConsent: app.groupConsent },
     ex.now,
   );
   sendJson(ex, 200, {

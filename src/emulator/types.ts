@@ -22,7 +22,28 @@ export interface EmulatedUser {
   officeLocation: string | null;
   city: string | null;
   postalCode: string | null;
+  /** `Employee`, `Contractor`, … (resources/user.md: returned only on $select). */
+  employeeType: string | null;
+  /** null until set; Graph replaces both keys on update (resources/user.md). */
+  employeeOrgData: EmulatedEmployeeOrgData | null;
+  /** null = none set; served as an object of 15 nulls, as Graph does. */
+  onPremisesExtensionAttributes: EmulatedExtensionAttributes | null;
 }
+
+/** `employeeOrgData` (resources/employeeorgdata.md). */
+export interface EmulatedEmployeeOrgData {
+  division: string | null;
+  costCenter: string | null;
+}
+
+/** `extensionAttribute1`…`extensionAttribute15`. */
+export type ExtensionAttributeKey = `extensionAttribute${
+  1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15}`;
+
+/** `onPremisesExtensionAttributes` (resources/onpremisesextensionattributes.md); absent keys are null. */
+export type EmulatedExtensionAttributes = Readonly<
+  Partial<Record<ExtensionAttributeKey, string | null>>
+>;
 
 /** Names of the user properties, in Graph's spelling. */
 export type UserProperty = keyof EmulatedUser;
@@ -41,6 +62,8 @@ export interface AddAppOptions {
   secretExpiresAt?: Date;
   /** Admin consent for User.Read.All (default true); false → Graph answers 403. */
   consent?: boolean;
+  /** Admin consent for GroupMember.Read.All (default true); false → group endpoints answer 403. */
+  groupConsent?: boolean;
 }
 
 /** Realistic irregularities of delta rounds, off by default. */
@@ -69,6 +92,11 @@ export interface EmulatedTenant {
   users(): IterableIterator<EmulatedUser>;
   count(): number;
   generate(n: number, seed?: number): void;
+  /** A group (security or Microsoft 365: the sync reads both alike). */
+  addGroup(displayName: string, id?: string): { id: string; displayName: string };
+  /** Adds a user or a group (nested) as a direct member. */
+  addGroupMember(groupId: string, memberId: string): void;
+  removeGroupMember(groupId: string, memberId: string): void;
   expireDeltaTokens(): void;
 }
 

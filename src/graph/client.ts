@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { resolveEndpoints } from './clouds.ts';
 import { createGraphGet } from './graph-request.ts';
+import { groupMembersDelta, groupUserCount, searchGroups } from './groups.ts';
 import { realSleep, type RetryRuntime } from './retry.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, type RetryableFailure } from './retry-policy.ts';
 import { testConnection } from './test-connection.ts';
@@ -86,7 +87,10 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     deltaUsers: (start, o) => deltaUsers(get, start, paging(o)),
     latestDeltaLink: () => latestDeltaLink(get),
     getUser: (id) => getUser(get, id),
-    testConnection: () => testConnection({ tokens, get }),
+    testConnection: (o) => testConnection({ tokens, get }, o),
+    searchGroups: (prefix) => searchGroups(get, prefix),
+    groupUserCount: (id) => groupUserCount(get, id),
+    groupMembersDelta: (start) => groupMembersDelta(get, start),
   };
 }
 

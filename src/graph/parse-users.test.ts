@@ -19,6 +19,11 @@ const full = {
   officeLocation: 'B1',
   city: 'Redmond',
   postalCode: '98052',
+  employeeType: 'Employee',
+  employeeOrgData: { division: 'Retail', costCenter: 'CC-1' },
+  onPremisesExtensionAttributes: Object.fromEntries(
+    Array.from({ length: 15 }, (_, i) => [`extensionAttribute${i + 1}`, i === 2 ? 'S0042' : null]),
+  ),
 };
 
 describe('parseUser', () => {
@@ -42,7 +47,31 @@ describe('parseUser', () => {
       officeLocation: null,
       city: null,
       postalCode: null,
+      employeeType: null,
+      employeeOrgData: null,
+      onPremisesExtensionAttributes: null,
     });
+  });
+
+  it('reads nested objects key by key and names the nested property at fault', () => {
+    const partial = parseUser({ id: 'c3', employeeOrgData: { division: 'Retail' } });
+    expect(partial?.employeeOrgData).toEqual({ division: 'Retail', costCenter: null });
+    expect(
+      parseUser({ id: 'c3', onPremisesExtensionAttributes: { extensionAttribute3: 'x', other: 1 } })
+        ?.onPremisesExtensionAttributes?.extensionAttribute3,
+    ).toBe('x');
+    const page = toUsersPage({
+      value: [
+        { id: 'd4', employeeOrgData: 'Retail' },
+        { id: 'e5', onPremisesExtensionAttributes: { extensionAttribute7: 7 } },
+      ],
+      nextLink: null,
+      deltaLink: null,
+    });
+    expect(page.invalid).toEqual([
+      { id: 'd4', property: 'employeeOrgData' },
+      { id: 'e5', property: 'onPremisesExtensionAttributes/extensionAttribute7' },
+    ]);
   });
 
   it('rejects entries without an id or with a property of the wrong type', () => {

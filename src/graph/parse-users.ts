@@ -1,5 +1,7 @@
 import { isRecord } from './graph-error-body.ts';
 import {
+  EMPLOYEE_ORG_DATA_KEYS,
+  EXTENSION_ATTRIBUTES,
   type DeltaPage,
   type GraphUser,
   type InvalidEntry,
@@ -49,6 +51,25 @@ export function readUser(raw: unknown): { user: GraphUser } | { invalid: Invalid
     if (v !== undefined && v !== null) bad ??= name;
     return null;
   };
+  // Nested objects are read key by key; a wrong type is reported as `parent/key`.
+  const object = <K extends string>(name: string, keys: readonly K[]) => {
+    const v = raw[name];
+    if (v === undefined || v === null) return null;
+    if (!isRecord(v)) {
+      bad ??= name;
+      return null;
+    }
+    const out = {} as Record<K, string | null>;
+    for (const key of keys) {
+      const x = v[key];
+      if (typeof x === 'string') out[key] = x;
+      else {
+        if (x !== undefined && x !== null) bad ??= `${name}/${key}`;
+        out[key] = null;
+      }
+    }
+    return out;
+  };
   const user: GraphUser = {
     id,
     givenName: text('givenName'),
@@ -67,6 +88,9 @@ export function readUser(raw: unknown): { user: GraphUser } | { invalid: Invalid
     officeLocation: text('officeLocation'),
     city: text('city'),
     postalCode: text('postalCode'),
+    employeeType: text('employeeType'),
+    employeeOrgData: object('employeeOrgData', EMPLOYEE_ORG_DATA_KEYS),
+    onPremisesExtensionAttributes: object('onPremisesExtensionAttributes', EXTENSION_ATTRIBUTES),
   };
   return bad === null ? { user } : { invalid: { id, property: bad } };
 }

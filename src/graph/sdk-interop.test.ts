@@ -107,4 +107,53 @@ describe('interoperability with @microsoft/microsoft-graph-client', () => {
     expect([...new Set(theirs.ids)].sort()).toEqual([...new Set(ours.ids)].sort());
     expect(new Set(theirs.ids).size).toBe(1500);
   });
+
+  it('PageIterator reads the transitive user members of a nested group, as our count says', async () => {
+    const t = emu.tenant;
+    const outer = t.addGroup('Interop outer');
+    const inner = t.addGroup('Interop inner');
+    const users = [...t.users()].slice(0, 1200).map((u) => u.id);
+    for (const id of users.slice(0, 700)) t.addGroupMember(outer.id, id);
+    for (const id of users.slice(600)) t.addGroupMember(inner.id, id);
+    t.addGroupMember(outer.id, inner.id);
+    const ids: string[] = [];
+    const first = (await sdk
+      .api(`/groups/${outer.id}/transitiveMembers/microsoft.graph.user`)
+      .select('id')
+      .top(500)
+      .get()) as PageCollection;
+    await new PageIterator(sdk, first, (item: unknown) => {
+      if (typeof item === 'object' && item !== null && 'id' in item && typeof item.id === 'string')
+        ids.push(item.id);
+      return true;
+    }).iterate();
+    expect(ids.sort()).toEqual([...users].sort());
+    expect(await emulatorClient(emu).groupUserCount(outer.id)).toBe(1200);
+  });
+
+  it('PageIterator follows a group delta round (members@delta over several pages) to its deltaLink', async () => {
+    const group = emu.tenant.addGroup('Interop delta');
+    const users = [...emu.tenant.users()].slice(0, 600).map((u) => u.id);
+    for (const id of users) emu.tenant.addGroupMember(group.id, id);
+    const members: string[] = [];
+    const first = (await sdk
+      .api('/groups/delta')
+      .filter(`id eq '${group.id}'`)
+      .select('id,members')
+      .get()) as PageCollection;
+    const iterator = new PageIterator(sdk, first, (item: unknown) => {
+      const list =
+        typeof item === 'object' && item !== null && 'members@delta' in item
+          ? item['members@delta']
+          : [];
+      for (const m of Array.isArray(list) ? list : []) {
+        if (typeof m === 'object' && m !== null && 'id' in m && typeof m.id === 'string')
+          members.push(m.id);
+      }
+      return true;
+    });
+    await iterator.iterate();
+    expect(iterator.getDeltaLink()).toMatch(/\/v1\.0\/groups\/delta\?/);
+    expect(members.sort()).toEqual([...users].sort());
+  });
 });

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.ts';
+import { groupPermissionError } from './groups.ts';
 import type { GraphGet } from './graph-request.ts';
 import { parseEnvelope } from './parse-users.ts';
 import type { TokenProvider } from './token.ts';
@@ -12,14 +13,18 @@ export interface ConnectionTestDeps {
 }
 
 type StepName = ConnectionStep['name'];
-const STEPS: readonly StepName[] = ['token', 'permission', 'read-user'];
+const USER_STEPS = ['token', 'permission', 'read-user'] as const;
+const STEPS: readonly StepName[] = USER_STEPS;
 
 /**
  * token → permission (`GET /users?$top=1&$select=id`) → read that user with the full
  * `$select`. Stops at the first failure, explains it, and marks later steps as not run.
  * Never throws for upstream failures: they are the answer.
  */
-export async function testConnection(deps: ConnectionTestDeps): Promise<ConnectionTestResult> {
+export async function testConnection(
+  deps: ConnectionTestDeps,
+  options: { groups?: boolean } = {},
+): Promise<ConnectionTestResult> {
   const steps: ConnectionStep[] = [];
   let firstUserId: string | null = null;
   const run: Record<StepName, () => Promise<string>> = {
@@ -39,8 +44,18 @@ export async function testConnection(deps: ConnectionTestDeps): Promise<Connecti
       if (!user) return 'The first user disappeared while testing; reading users works';
       return `Read ${user.userPrincipalName ?? user.displayName ?? user.id}`;
     },
+    // Group scope reads memberships: GroupMember.Read.All (api/group-list-transitivemembers.md).
+    'group-permission': async () => {
+      try {
+        await deps.get('/v1.0/groups?$top=1&$select=id');
+      } catch (err) {
+        throw groupPermissionError(err);
+      }
+      return 'GroupMember.Read.All is granted';
+    },
   };
-  for (const name of STEPS) {
+  const steps_ = options.groups ? [...STEPS, 'group-permission' as const] : STEPS;
+  for (const name of steps_) {
     if (steps.some((s) => !s.ok)) {
       steps.push({ name, ok: false, message: 'Not run: an earlier step failed' });
       continue;

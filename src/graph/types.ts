@@ -3,6 +3,29 @@
  * parsed, validated and free of Graph's JSON envelope.
  */
 
+/** A group as the scope picker shows it. */
+export interface GraphGroup {
+  id: string;
+  displayName: string;
+}
+
+/** A direct member added to (or, `removed`, taken from) a group. `other`: devices, contacts… */
+export interface GroupMemberChange {
+  id: string;
+  type: 'user' | 'group' | 'other';
+  removed: boolean;
+}
+
+/** One page of a group delta round: groups with (part of) their member changes. */
+export interface GroupDeltaPage {
+  groups: { id: string; removed: boolean; members: GroupMemberChange[] }[];
+  nextLink: string | null;
+  deltaLink: string | null;
+}
+
+/** Where a membership round starts: over these groups from scratch, or from a stored link. */
+export type GroupDeltaStart = { deltaLink: string } | { groupIds: readonly string[] };
+
 /** The national clouds of GRAPH.md; each has its own login and Graph host. */
 export type GraphCloud = 'global' | 'usgov' | 'usgovdod' | 'china';
 
@@ -25,7 +48,44 @@ export const USER_PROPERTIES = [
   'officeLocation',
   'city',
   'postalCode',
+  // Returned only when selected, on /users and /users/delta alike: they are directory
+  // properties of Entra's main store, which delta tracks (resources/user.md;
+  // concepts/delta-query-overview.md "Properties stored outside of the main data store").
+  'employeeType',
+  'employeeOrgData',
+  'onPremisesExtensionAttributes',
 ] as const;
+
+/** The 15 properties of onPremisesExtensionAttributes (resources/onpremisesextensionattributes.md). */
+export const EXTENSION_ATTRIBUTES = [
+  'extensionAttribute1',
+  'extensionAttribute2',
+  'extensionAttribute3',
+  'extensionAttribute4',
+  'extensionAttribute5',
+  'extensionAttribute6',
+  'extensionAttribute7',
+  'extensionAttribute8',
+  'extensionAttribute9',
+  'extensionAttribute10',
+  'extensionAttribute11',
+  'extensionAttribute12',
+  'extensionAttribute13',
+  'extensionAttribute14',
+  'extensionAttribute15',
+] as const;
+
+/** One of `extensionAttribute1`…`15`. */
+export type ExtensionAttributeName = (typeof EXTENSION_ATTRIBUTES)[number];
+
+/** `onPremisesExtensionAttributes`: 15 strings (up to 1024 characters), each possibly null. */
+export type ExtensionAttributes = { [K in ExtensionAttributeName]: string | null };
+
+/** The properties of employeeOrgData (resources/employeeorgdata.md). */
+export const EMPLOYEE_ORG_DATA_KEYS = ['division', 'costCenter'] as const;
+
+/** `employeeOrgData`: null on users that never had it set. */
+export type EmployeeOrgData = { [K in (typeof EMPLOYEE_ORG_DATA_KEYS)[number]]: string | null };
 
 /** One Entra user as read from Graph. A property Graph left out reads as `null`. */
 export interface GraphUser {
@@ -46,6 +106,9 @@ export interface GraphUser {
   officeLocation: string | null;
   city: string | null;
   postalCode: string | null;
+  employeeType: string | null;
+  employeeOrgData: EmployeeOrgData | null;
+  onPremisesExtensionAttributes: ExtensionAttributes | null;
 }
 
 /**
@@ -104,7 +167,7 @@ export interface GraphEvent {
 
 /** A step of Test connection. */
 export interface ConnectionStep {
-  name: 'token' | 'permission' | 'read-user';
+  name: 'token' | 'permission' | 'read-user' | 'group-permission';
   ok: boolean;
   message: string;
 }
@@ -131,6 +194,12 @@ export interface GraphClient {
   latestDeltaLink(): Promise<string>;
   /** One user by object id, or null when Graph does not know it. */
   getUser(id: string): Promise<GraphUser | null>;
-  /** token → permission → read one user; stops at the first failing step. */
-  testConnection(): Promise<ConnectionTestResult>;
+  /** token → permission → read one user (→ group permission); stops at the first failing step. */
+  testConnection(options?: { groups?: boolean }): Promise<ConnectionTestResult>;
+  /** Groups whose display name starts with the text (GroupMember.Read.All). */
+  searchGroups(prefix: string): Promise<GraphGroup[]>;
+  /** Users in the group, nested groups included. */
+  groupUserCount(groupId: string): Promise<number>;
+  /** A round of direct-membership changes of the groups; throws ResyncRequiredError on 410. */
+  groupMembersDelta(start: GroupDeltaStart): AsyncIterable<GroupDeltaPage>;
 }

@@ -21,6 +21,7 @@ import { trackRoutes } from './route-catalog.ts';
 import { registerAdminRoutes } from './routes/admins.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
+import { registerExclusionPreviewRoutes } from './routes/exclusion-preview.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerIntegrationRoutes } from './routes/integrations.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
@@ -143,6 +144,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       registerUserTypeRoutes(api, ctx, options.hooks);
       registerUserRoutes(api, ctx, options.hooks);
       registerIntegrationRoutes(api, ctx, options.hooks);
+      registerExclusionPreviewRoutes(api, ctx);
       registerTokenRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
       registerAuditRoutes(api, ctx);

@@ -50,6 +50,7 @@ export const AUDIT_ACTIONS: Record<string, AuditRouteConfig> = {
   'DELETE /api/v1/integrations/:id': { action: 'integration.deleted' },
   'POST /api/v1/integrations/:id/test': { action: 'integration.tested' },
   'POST /api/v1/integrations/:id/field-preview': { action: 'integration.field-previewed' },
+  'POST /api/v1/integrations/:id/exclusion-preview': { action: 'integration.exclusion-previewed' },
   'POST /api/v1/integrations/:id/sync': {
     action: 'sync.started',
     describe: (request) => (flag(request, 'dryRun') ? { action: 'sync.previewed' } : {}),

@@ -38,7 +38,9 @@ export const userView = z.object({
   email: z.string(),
   status: z.enum(['active', 'deactivated']),
   deactivatedAt: z.string().nullable(),
-  deactivationReason: z.enum(['admin', 'source-deleted', 'source-disabled']).nullable(),
+  deactivationReason: z
+    .enum(['admin', 'source-deleted', 'source-disabled', 'source-out-of-scope'])
+    .nullable(),
   purgeAfter: z.string().nullable(),
   assigned: z.boolean(),
   source: z.object({ integrationId: z.string(), externalId: z.string() }).nullable(),

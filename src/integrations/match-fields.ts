@@ -15,6 +15,25 @@ export const MATCH_FIELDS = [
   'officeLocation',
   'city',
   'postalCode',
+  // Hybrid organisations' own codes (issue 14): read from the nested objects by path.
+  'employeeType',
+  'employeeOrgData/division',
+  'employeeOrgData/costCenter',
+  'onPremisesExtensionAttributes/extensionAttribute1',
+  'onPremisesExtensionAttributes/extensionAttribute2',
+  'onPremisesExtensionAttributes/extensionAttribute3',
+  'onPremisesExtensionAttributes/extensionAttribute4',
+  'onPremisesExtensionAttributes/extensionAttribute5',
+  'onPremisesExtensionAttributes/extensionAttribute6',
+  'onPremisesExtensionAttributes/extensionAttribute7',
+  'onPremisesExtensionAttributes/extensionAttribute8',
+  'onPremisesExtensionAttributes/extensionAttribute9',
+  'onPremisesExtensionAttributes/extensionAttribute10',
+  'onPremisesExtensionAttributes/extensionAttribute11',
+  'onPremisesExtensionAttributes/extensionAttribute12',
+  'onPremisesExtensionAttributes/extensionAttribute13',
+  'onPremisesExtensionAttributes/extensionAttribute14',
+  'onPremisesExtensionAttributes/extensionAttribute15',
 ] as const satisfies readonly MatchField[];
 
 /** The national clouds an integration can live in; `global` is the default. */

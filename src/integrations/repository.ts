@@ -1,5 +1,7 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Cloud, Db, IntegrationsTable } from '../db/schema.ts';
+import { parseStoredRules } from './exclusion-rules.ts';
+import { parseStoredGroups } from './scope-groups.ts';
 import type { Integration } from './settings.ts';
 
 /**
@@ -18,7 +20,10 @@ export interface IntegrationRecord extends Integration {
 }
 
 /** Every column except the secret, plus whether a secret is stored. */
-type IntegrationRow = Omit<Selectable<IntegrationsTable>, 'secret_ciphertext'> & {
+type IntegrationRow = Omit<
+  Selectable<IntegrationsTable>,
+  'secret_ciphertext' | 'scope_loaded' | 'group_delta_link' | 'group_delta_groups'
+> & {
   secret_set: number;
 };
 
@@ -42,6 +47,9 @@ function selectIntegrations(db: Db) {
       'deletion_threshold',
       'unassignment_threshold',
       'sync_interval_minutes',
+      'exclusion_rules',
+      'scope_mode',
+      'scope_groups',
       'delta_link',
       'full_sync_required',
       'reconciled_config',
@@ -72,6 +80,9 @@ function toRecord(row: IntegrationRow): IntegrationRecord {
     deletionThreshold: row.deletion_threshold,
     unassignmentThreshold: row.unassignment_threshold,
     syncIntervalMinutes: row.sync_interval_minutes,
+    exclusionRules: parseStoredRules(row.exclusion_rules),
+    scopeMode: row.scope_mode,
+    scopeGroups: parseStoredGroups(row.scope_groups),
     deltaLink: row.delta_link,
     fullSyncRequired: row.full_sync_required === 1,
     nextRunAt: row.next_run_at,

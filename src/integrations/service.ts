@@ -1,7 +1,7 @@
 import { newId } from '../db/ids.ts';
 import type { Kysely, Updateable } from 'kysely';
 import { iso, type Clock } from '../clock.ts';
-import type { Cloud, Database, Db, IntegrationsTable } from '../db/schema.ts';
+import type { Cloud, Database, Db, IntegrationsTable, ScopeMode } from '../db/schema.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import {
@@ -199,7 +199,13 @@ export async function loadCredentials(
   };
 }
 
-type SettingsColumns = Pick<
+// `exclusion_rules` has a database default, hence Generated in the table type: written here
+// always, as plain text.
+type SettingsColumns = {
+  exclusion_rules: string;
+  scope_mode: ScopeMode;
+  scope_groups: string;
+} & Pick<
   IntegrationsTable,
   | 'name'
   | 'application_id'
@@ -230,6 +236,9 @@ const COLUMN_OF: Record<keyof IntegrationSettings, keyof SettingsColumns> = {
   deletionThreshold: 'deletion_threshold',
   unassignmentThreshold: 'unassignment_threshold',
   syncIntervalMinutes: 'sync_interval_minutes',
+  exclusionRules: 'exclusion_rules',
+  scopeMode: 'scope_mode',
+  scopeGroups: 'scope_groups',
 };
 
 function settingsColumns(s: IntegrationSettings): SettingsColumns {
@@ -247,6 +256,9 @@ function settingsColumns(s: IntegrationSettings): SettingsColumns {
     deletion_threshold: s.deletionThreshold,
     unassignment_threshold: s.unassignmentThreshold,
     sync_interval_minutes: s.syncIntervalMinutes,
+    exclusion_rules: JSON.stringify(s.exclusionRules),
+    scope_mode: s.scopeMode,
+    scope_groups: JSON.stringify(s.scopeGroups),
   };
 }
 

@@ -50,6 +50,9 @@ describe('create validation', () => {
       deletionThreshold: 500,
       unassignmentThreshold: null,
       syncIntervalMinutes: 60,
+      exclusionRules: [],
+      scopeMode: 'all',
+      scopeGroups: [],
     });
   });
 
@@ -110,8 +113,22 @@ describe('create validation', () => {
     }
   });
 
-  it('unitField / userTypeField: one of the nine fields', () => {
-    expect(MATCH_FIELDS).toHaveLength(9);
+  it('unitField / userTypeField: one of the nine fields, employee data or an extension attribute', () => {
+    // The brief's nine, employeeType, two employeeOrgData paths and 15 extension attributes.
+    expect(MATCH_FIELDS).toHaveLength(9 + 1 + 2 + 15);
+    expect(
+      parseCreateIntegration({
+        ...valid,
+        unitField: 'onPremisesExtensionAttributes/extensionAttribute15',
+        userTypeField: 'employeeOrgData/costCenter',
+      }).unitField,
+    ).toBe('onPremisesExtensionAttributes/extensionAttribute15');
+    expect(
+      rejects(
+        { ...valid, unitField: 'onPremisesExtensionAttributes/extensionAttribute16' },
+        'unitField',
+      ),
+    ).toMatch(/one of/);
     expect(rejects({ ...valid, unitField: 'mail' }, 'unitField')).toMatch(/one of jobTitle/);
     expect(rejects({ ...valid, userTypeField: 'Department' }, 'userTypeField')).toMatch(/one of/);
     expect(rejects({ ...valid, unitField: undefined }, 'unitField')).toMatch(/required/);
@@ -121,6 +138,29 @@ describe('create validation', () => {
         parseCreateIntegration({ ...valid, unitField: field, userTypeField: other }).unitField,
       ).toBe(field);
     }
+  });
+
+  it('exclusionRules: a list of {field, operator, value}, each part named when wrong', () => {
+    const rule = { field: 'mailDomain', operator: 'endsWith', value: ' rooms.contoso.com ' };
+    expect(parseCreateIntegration({ ...valid, exclusionRules: [rule] }).exclusionRules).toEqual([
+      { ...rule, value: 'rooms.contoso.com' },
+    ]);
+    expect(
+      rejects(
+        { ...valid, exclusionRules: [{ ...rule, field: 'shoeSize' }] },
+        'exclusionRules.0.field',
+      ),
+    ).toMatch(/Rule field must be one of/);
+    expect(
+      rejects(
+        { ...valid, exclusionRules: [{ ...rule, operator: 'contains' }] },
+        'exclusionRules.0.operator',
+      ),
+    ).toMatch(/equals, startsWith, endsWith/);
+    expect(
+      rejects({ ...valid, exclusionRules: [{ ...rule, value: '  ' }] }, 'exclusionRules.0.value'),
+    ).toBe('Rule value is required');
+    expect(rejects({ ...valid, exclusionRules: 'x' }, 'exclusionRules')).toMatch(/list/);
   });
 
   it('userTypeField must differ from unitField', () => {

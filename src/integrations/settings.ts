@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Cloud, MatchField } from '../db/schema.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
+import { exclusionRulesSchema, type ExclusionRule } from './exclusion-rules.ts';
 import { CLOUDS, MATCH_FIELDS } from './match-fields.ts';
+import { scopeGroupsSchema, scopeModeSchema, type ScopeGroup } from './scope-groups.ts';
 
 export { secretExpiryWarning, type SecretExpiryWarning } from './secret-expiry.ts';
 
@@ -25,6 +27,11 @@ export interface IntegrationSettings {
    */
   unassignmentThreshold: number | null;
   syncIntervalMinutes: number;
+  /** Users any rule matches are out of scope (deactivated "out of scope"). */
+  exclusionRules: ExclusionRule[];
+  /** `all` users (default) or members of `scopeGroups`, nested groups included. */
+  scopeMode: 'all' | 'groups';
+  scopeGroups: ScopeGroup[];
 }
 
 /**
@@ -136,6 +143,9 @@ const fields = {
     .int('Sync interval must be a whole number of minutes')
     .min(SYNC_INTERVAL_MIN, `Sync interval must be at least ${SYNC_INTERVAL_MIN} minutes`)
     .max(SYNC_INTERVAL_MAX, `Sync interval must be at most ${SYNC_INTERVAL_MAX} minutes (a week)`),
+  exclusionRules: exclusionRulesSchema,
+  scopeMode: scopeModeSchema,
+  scopeGroups: scopeGroupsSchema,
 };
 
 function fieldChoice(label: string): string {
@@ -147,11 +157,20 @@ function fieldChoice(label: string): string {
  * administrator should change. Used on create and on the merged result of a PATCH.
  */
 export function crossFieldIssues(
-  settings: Pick<IntegrationSettings, 'unitField' | 'userTypeField'>,
+  settings: Pick<IntegrationSettings, 'unitField' | 'userTypeField'> &
+    Partial<Pick<IntegrationSettings, 'scopeMode' | 'scopeGroups'>>,
 ): FieldIssue[] {
-  return settings.unitField === settings.userTypeField
-    ? [{ field: 'userTypeField', message: DIFFERENT_FIELDS_MESSAGE }]
-    : [];
+  const issues: FieldIssue[] =
+    settings.unitField === settings.userTypeField
+      ? [{ field: 'userTypeField', message: DIFFERENT_FIELDS_MESSAGE }]
+      : [];
+  if (settings.scopeMode === 'groups' && !settings.scopeGroups?.length) {
+    issues.push({
+      field: 'scopeGroups',
+      message: 'Choose at least one group, or set the scope to all users',
+    });
+  }
+  return issues;
 }
 
 /** Body of `POST /integrations`: the secret is required; the rest default as in SPEC §2. */
@@ -172,6 +191,9 @@ export const createIntegrationSchema = z
     deletionThreshold: fields.deletionThreshold.default(500),
     unassignmentThreshold: fields.unassignmentThreshold.default(null),
     syncIntervalMinutes: fields.syncIntervalMinutes.default(60),
+    exclusionRules: fields.exclusionRules.default([]),
+    scopeMode: fields.scopeMode.default('all'),
+    scopeGroups: fields.scopeGroups.default([]),
   })
   .superRefine((value, ctx) => {
     for (const issue of crossFieldIssues(value)) {
@@ -198,6 +220,9 @@ export const patchIntegrationSchema = z.strictObject({
   deletionThreshold: fields.deletionThreshold.optional(),
   unassignmentThreshold: fields.unassignmentThreshold.optional(),
   syncIntervalMinutes: fields.syncIntervalMinutes.optional(),
+  exclusionRules: fields.exclusionRules.optional(),
+  scopeMode: fields.scopeMode.optional(),
+  scopeGroups: fields.scopeGroups.optional(),
 });
 
 /** What a caller may send to create an integration (defaults not yet applied). */
@@ -249,6 +274,9 @@ export function mergeSettings(
         ? stored.unassignmentThreshold
         : patch.unassignmentThreshold,
     syncIntervalMinutes: patch.syncIntervalMinutes ?? stored.syncIntervalMinutes,
+    exclusionRules: patch.exclusionRules ?? stored.exclusionRules,
+    scopeMode: patch.scopeMode ?? stored.scopeMode,
+    scopeGroups: patch.scopeGroups ?? stored.scopeGroups,
   };
   const issues = crossFieldIssues(merged);
   if (issues.length) throw new ValidationError('Invalid integration settings', issues);

@@ -21,6 +21,9 @@ const base: IntegrationSettings = {
   deletionThreshold: 500,
   unassignmentThreshold: null,
   syncIntervalMinutes: 60,
+  exclusionRules: [],
+  scopeMode: 'all',
+  scopeGroups: [],
 };
 
 describe('requiresFullSync', () => {

@@ -62,7 +62,8 @@ export function changedSettings(
   before: IntegrationSettings,
   after: IntegrationSettings,
 ): (keyof IntegrationSettings)[] {
+  // JSON comparison: exclusionRules is a list, equal by value rather than by identity.
   return (Object.keys(after) as (keyof IntegrationSettings)[]).filter(
-    (k) => before[k] !== after[k],
+    (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
   );
 }

@@ -25,6 +25,7 @@ import {
   resetRoundProgress,
   transitionRun,
 } from './runs-repo.ts';
+import { refreshGroupScope } from './scope/group-scope.ts';
 import type { SourcePage, UserSource } from './user-source.ts';
 
 export type IntegrationRow = Selectable<IntegrationsTable>;
@@ -142,6 +143,8 @@ async function executeClaimed(
           full = true;
         }
       }
+      // Group scope: memberships are brought up to date before the reconcile reads them.
+      await refreshGroupScope(db, integration, (start) => source.groupMembers(start));
     }
     // A large round changed the mirror's size or contents a lot: fresh planner statistics
     // before the reconcile reads it.

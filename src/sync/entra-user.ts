@@ -1,5 +1,11 @@
 import type { MatchField } from '../db/schema.ts';
-import { USER_PROPERTIES } from '../graph/types.ts';
+import {
+  EMPLOYEE_ORG_DATA_KEYS,
+  EXTENSION_ATTRIBUTES,
+  USER_PROPERTIES,
+  type EmployeeOrgData,
+  type ExtensionAttributes,
+} from '../graph/types.ts';
 
 /**
  * The Entra user properties the sync reads (SPEC §3). Structural on purpose: the Graph
@@ -24,10 +30,46 @@ export interface EntraUser {
   officeLocation?: string | null;
   city?: string | null;
   postalCode?: string | null;
+  employeeType?: string | null;
+  employeeOrgData?: Partial<EmployeeOrgData> | null;
+  onPremisesExtensionAttributes?: Partial<ExtensionAttributes> | null;
 }
 
 /** The properties the sync reads (SPEC §3): the Graph client's `$select` list. */
 export const ENTRA_USER_SELECT: readonly (keyof EntraUser)[] = USER_PROPERTIES;
+
+/**
+ * A nested Graph object (employeeOrgData, onPremisesExtensionAttributes) in a fixed key order
+ * with every key present, so the same values always serialise to the same text. An object
+ * whose values are all empty reads as null: Graph sends onPremisesExtensionAttributes as 15
+ * nulls on every user, and "never set" must not differ from "all cleared".
+ */
+export function canonicalNested<K extends string>(
+  keys: readonly K[],
+  value: Partial<Record<K, string | null>> | null | undefined,
+): Record<K, string | null> | null {
+  if (value === null || value === undefined) return null;
+  const out = {} as Record<K, string | null>;
+  let any = false;
+  for (const key of keys) {
+    const v = value[key];
+    out[key] = typeof v === 'string' ? v : null;
+    if (typeof v === 'string') any = true;
+  }
+  return any ? out : null;
+}
+
+/** The selected properties in `$select` order, nested objects canonical, absent ones null. */
+export function canonicalEntraUser(u: EntraUser): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ENTRA_USER_SELECT) {
+    if (key === 'employeeOrgData') out[key] = canonicalNested(EMPLOYEE_ORG_DATA_KEYS, u[key]);
+    else if (key === 'onPremisesExtensionAttributes') {
+      out[key] = canonicalNested(EXTENSION_ATTRIBUTES, u[key]);
+    } else out[key] = u[key] ?? null;
+  }
+  return out;
+}
 
 /**
  * Makes outside text safe to store and show: lone UTF-16 surrogates become U+FFFD (the
@@ -57,8 +99,25 @@ function text(v: string | null | undefined): string {
   return typeof v === 'string' ? safeText(v, 256).trim() : '';
 }
 
-/** Reads a matchable field as a string (Graph only ever sends strings or null there). */
+/**
+ * Reads a matchable field as a string (Graph only ever sends strings or null there). A field
+ * with a `/` is a path into a nested object: `employeeOrgData/division`,
+ * `onPremisesExtensionAttributes/extensionAttribute3`.
+ */
 export function matchFieldValue(u: EntraUser, field: MatchField): string | null {
-  const v = u[field];
+  const slash = field.indexOf('/');
+  if (slash < 0) {
+    const v = u[field as keyof EntraUser];
+    return typeof v === 'string' ? v : null;
+  }
+  const parent = field.slice(0, slash);
+  const child = field.slice(slash + 1);
+  const nested: Readonly<Record<string, unknown>> | null | undefined =
+    parent === 'employeeOrgData'
+      ? u.employeeOrgData
+      : parent === 'onPremisesExtensionAttributes'
+        ? u.onPremisesExtensionAttributes
+        : null;
+  const v = nested?.[child];
   return typeof v === 'string' ? v : null;
 }

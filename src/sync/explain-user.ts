@@ -28,5 +28,6 @@ export async function explainUser(
     row.removed,
     row.changedAt,
     await loadConfig(db, integration),
+    row.inScope,
   );
 }

@@ -19,6 +19,7 @@ export function graphUserSource(client: GraphClient): UserSource {
       }
       yield { users: [], removed: [], invalid: [], deltaLink };
     },
+    groupMembers: (start) => client.groupMembersDelta(start),
     async *incremental(link: string): AsyncGenerator<SourcePage> {
       for await (const page of client.deltaUsers({ deltaLink: link }, { prefetch: true })) {
         yield {

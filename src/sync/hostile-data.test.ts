@@ -168,6 +168,8 @@ const mappingSettings: fc.Arbitrary<MappingSettings> = fc
     userTypeField: fields[1] ?? 'jobTitle',
     includeGuests,
     deactivateDisabledUsers,
+    exclusionRules: [],
+    groupScope: false,
   }));
 
 /** Platform users as loadPageState returns them: unique emails, unique links. */

@@ -123,7 +123,12 @@ export async function computeImpact(
         .execute();
       for (const integration of integrations) {
         const patch = opts.settings?.integrationId === integration.id ? opts.settings.patch : {};
-        const config = buildConfig({ ...settingsOf(integration), ...patch }, units, types);
+        const config = buildConfig(
+          { ...settingsOf(integration), ...patch },
+          units,
+          types,
+          integration.scope_loaded,
+        );
         const linked = await countLinkedUsers(trx, integration.id);
         const mine = noImpact();
         const sink: RunSink = {

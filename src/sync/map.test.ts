@@ -31,6 +31,8 @@ const settings: MappingSettings = {
   userTypeField: 'jobTitle',
   includeGuests: false,
   deactivateDisabledUsers: true,
+  exclusionRules: [],
+  groupScope: false,
 };
 
 /** Overrides; an undefined value removes the property (Graph left it out). */

@@ -1,6 +1,8 @@
 import type { MatchField } from '../db/schema.ts';
 import { nameKey } from '../directory/name-key.ts';
+import type { ExclusionRule } from '../integrations/exclusion-rules.ts';
 import { entraLabel, matchFieldValue, safeText, type EntraUser } from './entra-user.ts';
+import { describeRule, matchingRule } from './scope/exclusion-rules.ts';
 
 /** The organisation's units and user types, indexed by normalised name (built once per run). */
 export interface DirectoryLookups {
@@ -16,14 +18,23 @@ export interface MappingSettings {
   userTypeField: MatchField;
   includeGuests: boolean;
   deactivateDisabledUsers: boolean;
+  /** Any rule that matches puts the user out of scope (issue 14). */
+  exclusionRules: readonly ExclusionRule[];
+  /**
+   * Only members of the scope groups are in scope; true once their memberships are loaded
+   * (until then the previous scope, or all users, stays in effect).
+   */
+  groupScope: boolean;
 }
 
 /**
  * Why an Entra user is outside the synchronised population (its platform user is
- * deactivated): excluded by the settings (`guest`, `disabled`), or gone from Entra
- * (soft-deleted, permanently deleted, or not seen by a full enumeration).
+ * deactivated): excluded by the settings (`guest`, `disabled`), out of the integration's
+ * scope (`out-of-scope`: an exclusion rule matches; `not-in-groups`: not a member of the
+ * scope groups), or gone from Entra (soft-deleted,
+ * permanently deleted, or not seen by a full enumeration).
  */
-export type Exclusion = 'guest' | 'disabled' | RemovedReason;
+export type Exclusion = 'guest' | 'disabled' | 'out-of-scope' | 'not-in-groups' | RemovedReason;
 
 /** How the mirror knows an Entra user is gone. */
 export type RemovedReason = 'removed-changed' | 'removed-deleted' | 'not-seen';
@@ -179,6 +190,16 @@ export function mapEntraUser(
   let exclusion: Exclusion | null = null;
   if (!settings.includeGuests && u.userType?.trim().toLowerCase() === 'guest') exclusion = 'guest';
   else if (settings.deactivateDisabledUsers && u.accountEnabled === false) exclusion = 'disabled';
+  else {
+    const rule = matchingRule(u, settings.exclusionRules);
+    const matched = rule === null ? undefined : settings.exclusionRules[rule];
+    if (matched) {
+      exclusion = 'out-of-scope';
+      notes.push(
+        `out of scope: exclusion rule ${rule === null ? '' : rule + 1} (${safeText(describeRule(matched), 300)})`,
+      );
+    }
+  }
 
   return {
     externalId: u.id,

@@ -105,6 +105,8 @@ export type UserPlan =
 export const EXCLUSION_TEXT: Record<Exclusion, string> = {
   guest: 'guest account, and "Include guests" is off',
   disabled: 'account disabled in Entra, and "Deactivate disabled accounts" is on',
+  'out-of-scope': 'out of scope: an exclusion rule of the integration matches',
+  'not-in-groups': "out of scope: not a member of the integration's scope groups",
   'removed-changed': 'deleted in Entra (restorable from deleted items)',
   'removed-deleted': 'permanently deleted in Entra',
   'not-seen': 'no longer in Entra (not seen by a full synchronisation)',
@@ -386,7 +388,9 @@ function skip(d: DesiredUser, reason: string, retry = false): UserPlan {
 
 /** True when the sync (not an administrator) deactivated the user, so the sync may reactivate it. */
 export function isSourceDeactivation(reason: DeactivationReason | null): boolean {
-  return reason === 'source-deleted' || reason === 'source-disabled';
+  return (
+    reason === 'source-deleted' || reason === 'source-disabled' || reason === 'source-out-of-scope'
+  );
 }
 
 function sortTypes(m: ManagedMembership): ManagedMembership {

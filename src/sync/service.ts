@@ -55,6 +55,14 @@ export interface SyncService {
   /** Executes a queued run in this process (dispatchers call this). */
   execute(runId: string): Promise<Run | undefined>;
   testConnection(orgId: string, integrationId: string): Promise<ConnectionTestResult>;
+  /** Groups of the integration's tenant by name prefix, with their transitive user counts. */
+  searchGroups(
+    orgId: string,
+    integrationId: string,
+    prefix: string,
+  ): Promise<{ id: string; displayName: string; memberCount: number }[]>;
+  /** Users in one group, nested groups included. */
+  groupUserCount(orgId: string, integrationId: string, groupId: string): Promise<number>;
   approve(orgId: string, runId: string, approvedBy?: string): Promise<Run>;
   /**
    * SPEC §5.12: after units, user types or settings changed, queues a reconcile (trigger
@@ -130,7 +138,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   async function integrationOf(orgId: string, integrationId: string) {
     const row = await deps.db
       .selectFrom('integrations')
-      .select(['id', 'org_id'])
+      .select(['id', 'org_id', 'scope_mode'])
       .where('id', '=', integrationId)
       .where('org_id', '=', orgId)
       .executeTakeFirst();
@@ -186,13 +194,28 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       for (const { id } of ids) await reconcileIfOutdated(id);
     },
     async testConnection(orgId, integrationId) {
-      await integrationOf(orgId, integrationId);
+      const row = await integrationOf(orgId, integrationId);
       try {
-        return await (await clientFor(integrationId)).testConnection();
+        // Group scope also needs GroupMember.Read.All: tested as a step of its own.
+        const groups = row.scope_mode === 'groups';
+        return await (await clientFor(integrationId)).testConnection({ groups });
       } catch (err) {
         const info = classifyFailure(err);
         return { ok: false, steps: [{ name: 'token', ok: false, message: info.message }] };
       }
+    },
+    async searchGroups(orgId, integrationId, prefix) {
+      await integrationOf(orgId, integrationId);
+      const client = await clientFor(integrationId);
+      // One $count request per group found (at most 20): the picker shows sizes as it lists.
+      const groups = await client.searchGroups(prefix);
+      return Promise.all(
+        groups.map(async (g) => ({ ...g, memberCount: await client.groupUserCount(g.id) })),
+      );
+    },
+    async groupUserCount(orgId, integrationId, groupId) {
+      await integrationOf(orgId, integrationId);
+      return (await clientFor(integrationId)).groupUserCount(groupId);
     },
     approve: (orgId, runId, approvedBy) =>
       approveHeldDeletions(deps.db, orgId, runId, deps.clock.now(), deps.retentionDays, approvedBy),

@@ -25,6 +25,22 @@ describe('parseStoredEntraUser', () => {
     expect(parseStoredEntraUser(JSON.stringify(user))).toEqual(user);
   });
 
+  it('reads nested employee data and extension attributes key by key', () => {
+    const stored = {
+      id: 'e2',
+      employeeType: 'Contractor',
+      employeeOrgData: { division: 'Retail', costCenter: 7, extra: 'x' },
+      onPremisesExtensionAttributes: { extensionAttribute3: 'Store 7' },
+    };
+    const user = parseStoredEntraUser(JSON.stringify(stored));
+    expect(user?.employeeType).toBe('Contractor');
+    expect(user?.employeeOrgData).toEqual({ division: 'Retail', costCenter: null });
+    expect(user?.onPremisesExtensionAttributes?.extensionAttribute3).toBe('Store 7');
+    expect(
+      parseStoredEntraUser('{"id":"e3","employeeOrgData":"Retail"}')?.employeeOrgData,
+    ).toBeNull();
+  });
+
   it.each(['', 'not json', '{"id":', "{'id':'x'}"])('rejects non-JSON %j', (text) => {
     expect(parseStoredEntraUser(text)).toBeNull();
   });

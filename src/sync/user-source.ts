@@ -1,4 +1,4 @@
-import type { InvalidEntry } from '../graph/types.ts';
+import type { GroupDeltaPage, GroupDeltaStart, InvalidEntry } from '../graph/types.ts';
 import type { EntraUser } from './entra-user.ts';
 
 /** One page of Entra users as the engine consumes it, whatever endpoint produced it. */
@@ -20,4 +20,6 @@ export interface UserSource {
   full(): AsyncIterable<SourcePage>;
   /** Changes since a stored delta link; throws ResyncRequiredError when it expired. */
   incremental(deltaLink: string): AsyncIterable<SourcePage>;
+  /** A round of group membership changes (group scope); throws ResyncRequiredError on 410. */
+  groupMembers(start: GroupDeltaStart): AsyncIterable<GroupDeltaPage>;
 }

@@ -175,6 +175,12 @@ describeEachDialect('audit log', (dialect) => {
       details: { fields: ['enabled', 'name'], flags: { enabled: false }, secretReplaced: false },
     });
     await step('POST', '/integrations/:id/test', `/integrations/${integration}/test`);
+    await step(
+      'POST',
+      '/integrations/:id/exclusion-preview',
+      `/integrations/${integration}/exclusion-preview`,
+      { exclusionRules: [{ field: 'department', operator: 'equals', value: 'Test' }] },
+    );
     const preview = await step(
       'POST',
       '/integrations/:id/sync',

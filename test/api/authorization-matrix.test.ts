@@ -239,6 +239,8 @@ describeEachDialect('API authorisation matrix', (dialect) => {
       userId: ids.user,
       integrationId: ids.integration,
       runId: ids.run,
+      // An Entra group's object id (group picker, issue 14): the integration is checked first.
+      groupId: '00000000-0000-4000-8000-000000000001',
     };
     const byResource: Record<string, string | undefined> = {
       units: ids.unit,

@@ -10,6 +10,7 @@ import { createUnit } from '../../src/directory/units.ts';
 import { createUserType } from '../../src/directory/user-types.ts';
 import type { DialectKind } from '../../src/db/connect.ts';
 import type { MatchField } from '../../src/db/schema.ts';
+import type { ExclusionRule } from '../../src/integrations/exclusion-rules.ts';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.ts';
 import { createIntegration } from '../../src/integrations/service.ts';
 import { createSecretBox, type SecretBox } from '../../src/integrations/secret-box.ts';
@@ -95,6 +96,9 @@ export interface OrganizationSpec {
     deactivateDisabledUsers: boolean;
     deletionThreshold: number;
     unassignmentThreshold?: number | null;
+    exclusionRules?: ExclusionRule[];
+    scopeMode?: 'all' | 'groups';
+    scopeGroups?: { id: string; displayName: string }[];
   };
 }
 

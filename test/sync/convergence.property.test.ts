@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { EmulatedUser } from '../../src/emulator/index.ts';
 import type { MatchField } from '../../src/db/schema.ts';
+import type { ExclusionRule } from '../../src/integrations/exclusion-rules.ts';
 import { describeEachDialect } from '../helpers/databases.ts';
 import { createSyncEnv, type SyncEnv } from '../helpers/sync-env.ts';
 
@@ -69,6 +70,9 @@ type Action =
   | { k: 'fields'; unitField: Field; userTypeField: Field }
   | { k: 'setting'; includeGuests?: boolean; deactivateDisabledUsers?: boolean }
   | { k: 'threshold'; value: number }
+  | { k: 'rules'; exclusionRules: ExclusionRule[] }
+  | { k: 'member'; pick: number; group: 0 | 1; add: boolean }
+  | { k: 'scope'; to: 'all' | 0 | 1 }
   | { k: 'run' | 'preview' | 'approve' };
 
 const value = fc.constantFrom<Value>(...FIELD_VALUES);
@@ -85,6 +89,25 @@ const addAction = fc.record({
   values: fc.tuple(value, value, value),
   guest: fc.constantFrom(false, false, false, true),
 });
+
+/** Exclusion rules over the pooled values (issue 14): taking users out of scope and back. */
+const RULE_POOL: ExclusionRule[] = [
+  { field: 'department', operator: 'equals', value: 'sales' },
+  { field: 'jobTitle', operator: 'startsWith', value: 'Man' },
+  { field: 'city', operator: 'endsWith', value: 'STORE' },
+  { field: 'mail', operator: 'startsWith', value: 'p1' },
+];
+const rulesAction: fc.Arbitrary<Action> = fc
+  .subarray(RULE_POOL, { maxLength: 2 })
+  .map((exclusionRules): Action => ({ k: 'rules', exclusionRules }));
+
+/** Group scope (issue 14): group 1 is nested in group 0; members come and go. */
+const memberAction: fc.Arbitrary<Action> = fc
+  .record({ pick, group: fc.constantFrom<0 | 1>(0, 1), add: fc.boolean() })
+  .map((m): Action => ({ k: 'member', ...m }));
+const scopeAction: fc.Arbitrary<Action> = fc
+  .constantFrom<'all' | 0 | 1>('all', 0, 1)
+  .map((to): Action => ({ k: 'scope', to }));
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: addAction, weight: 3 },
@@ -188,6 +211,9 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     arbitrary: fc.constantFrom(0, 2, 2, 500).map((v): Action => ({ k: 'threshold', value: v })),
     weight: 1,
   },
+  { arbitrary: rulesAction, weight: 1 },
+  { arbitrary: memberAction, weight: 2 },
+  { arbitrary: scopeAction, weight: 1 },
   { arbitrary: fc.constant<Action>({ k: 'run' }), weight: 4 },
   { arbitrary: fc.constant<Action>({ k: 'preview' }), weight: 1 },
   { arbitrary: fc.constant<Action>({ k: 'approve' }), weight: 1 },
@@ -226,7 +252,13 @@ interface Known {
 class Driver {
   readonly known: Known[] = [];
   readonly log: string[] = [];
-  constructor(private readonly env: SyncEnv) {}
+  /** Group 0 contains group 1 (nested). */
+  readonly groups: { id: string; displayName: string }[];
+  constructor(private readonly env: SyncEnv) {
+    const t = env.emulator.tenant;
+    this.groups = [t.addGroup('Outer'), t.addGroup('Inner')];
+    t.addGroupMember(this.groups[0]?.id ?? '', this.groups[1]?.id ?? '');
+  }
 
   /**
    * Entra users whose mail changed since the service last read Entra (a run or a preview).
@@ -381,8 +413,26 @@ class Driver {
         });
         return res.status === 200;
       }
+      case 'member': {
+        const u = this.of('live', a.pick);
+        const g = this.groups[a.group];
+        if (!u || !g) return false;
+        if (a.add) t.addGroupMember(g.id, u.id);
+        else t.removeGroupMember(g.id, u.id);
+        return true;
+      }
+      case 'scope': {
+        const body =
+          a.to === 'all'
+            ? { scopeMode: 'all' }
+            : { scopeMode: 'groups', scopeGroups: [this.groups[a.to]] };
+        const res = await api('PATCH', `/integrations/${this.env.integrationId}`, body);
+        if (res.status !== 200) throw new Error(`PATCH refused: ${JSON.stringify(res.body)}`);
+        return true;
+      }
       case 'fields':
       case 'setting':
+      case 'rules':
       case 'threshold': {
         const body =
           a.k === 'fields'
@@ -390,7 +440,9 @@ class Driver {
             : a.k === 'threshold'
               ? // Both guards: held deactivations and held membership removals are pending state.
                 { deletionThreshold: a.value, unassignmentThreshold: a.value }
-              : (({ k: _k, ...rest }) => rest)(a);
+              : a.k === 'rules'
+                ? { exclusionRules: a.exclusionRules }
+                : (({ k: _k, ...rest }) => rest)(a);
         const res = await api('PATCH', `/integrations/${this.env.integrationId}`, body);
         if (res.status !== 200) throw new Error(`PATCH refused: ${JSON.stringify(res.body)}`);
         return true;
@@ -518,6 +570,9 @@ describeEachDialect('convergence property (issue 10)', (dialect) => {
                 userTypeField: MatchField;
                 includeGuests: boolean;
                 deactivateDisabledUsers: boolean;
+                exclusionRules: ExclusionRule[];
+                scopeMode: 'all' | 'groups';
+                scopeGroups: { id: string; displayName: string }[];
               };
               const fresh = await env.addOrganization({
                 units: units.map((u) => ({
@@ -530,6 +585,9 @@ describeEachDialect('convergence property (issue 10)', (dialect) => {
                   userTypeField: settings.userTypeField,
                   includeGuests: settings.includeGuests,
                   deactivateDisabledUsers: settings.deactivateDisabledUsers,
+                  exclusionRules: settings.exclusionRules,
+                  scopeMode: settings.scopeMode,
+                  scopeGroups: settings.scopeGroups,
                   deletionThreshold: 0,
                 },
               });

@@ -3,7 +3,7 @@
  * missing from older servers: every screen renders without them.
  */
 
-/** The nine Entra user properties an integration can match units and user types on. */
+/** The Entra user properties an integration can match units and user types on. */
 export const MATCH_FIELDS = [
   'jobTitle',
   'companyName',
@@ -14,8 +14,57 @@ export const MATCH_FIELDS = [
   'officeLocation',
   'city',
   'postalCode',
+  'employeeType',
+  'employeeOrgData/division',
+  'employeeOrgData/costCenter',
+  'onPremisesExtensionAttributes/extensionAttribute1',
+  'onPremisesExtensionAttributes/extensionAttribute2',
+  'onPremisesExtensionAttributes/extensionAttribute3',
+  'onPremisesExtensionAttributes/extensionAttribute4',
+  'onPremisesExtensionAttributes/extensionAttribute5',
+  'onPremisesExtensionAttributes/extensionAttribute6',
+  'onPremisesExtensionAttributes/extensionAttribute7',
+  'onPremisesExtensionAttributes/extensionAttribute8',
+  'onPremisesExtensionAttributes/extensionAttribute9',
+  'onPremisesExtensionAttributes/extensionAttribute10',
+  'onPremisesExtensionAttributes/extensionAttribute11',
+  'onPremisesExtensionAttributes/extensionAttribute12',
+  'onPremisesExtensionAttributes/extensionAttribute13',
+  'onPremisesExtensionAttributes/extensionAttribute14',
+  'onPremisesExtensionAttributes/extensionAttribute15',
 ] as const;
 export type MatchField = (typeof MATCH_FIELDS)[number];
+
+/** What an exclusion rule may test: the match fields and a few account properties. */
+export const RULE_FIELDS = [
+  'userType',
+  'accountEnabled',
+  'mail',
+  'mailDomain',
+  'userPrincipalName',
+  ...MATCH_FIELDS,
+] as const;
+export type RuleField = (typeof RULE_FIELDS)[number];
+export const RULE_OPERATORS = ['equals', 'startsWith', 'endsWith'] as const;
+export type RuleOperator = (typeof RULE_OPERATORS)[number];
+
+/** A chosen scope group (its name as the picker showed it). */
+export interface ScopeGroup {
+  id: string;
+  displayName: string;
+}
+
+/** A group found by the picker, with its users (nested groups included). */
+export interface FoundGroup extends ScopeGroup {
+  memberCount: number;
+}
+
+/** A user whose field equals / starts with / ends with the value is out of scope. */
+export interface ExclusionRule {
+  field: RuleField;
+  operator: RuleOperator;
+  value: string;
+}
 
 export const CLOUDS = ['global', 'usgov', 'usgovdod', 'china'] as const;
 export type Cloud = (typeof CLOUDS)[number];
@@ -59,6 +108,10 @@ export interface Integration {
   /** null = the default: 100 users or 10% of the linked users, whichever is lower. */
   unassignmentThreshold: number | null;
   syncIntervalMinutes: number;
+  /** Absent from servers before issue 14. */
+  exclusionRules?: ExclusionRule[];
+  scopeMode?: 'all' | 'groups';
+  scopeGroups?: ScopeGroup[];
   /** When the scheduler runs it next; null when it is not scheduled (e.g. disabled). */
   nextRunAt: string | null;
   lastRun: RunSummary | null;
@@ -83,6 +136,9 @@ export interface IntegrationInput {
   deletionThreshold: number;
   unassignmentThreshold: number | null;
   syncIntervalMinutes: number;
+  exclusionRules: ExclusionRule[];
+  scopeMode: 'all' | 'groups';
+  scopeGroups: ScopeGroup[];
 }
 
 export interface TestStep {

@@ -1,3 +1,5 @@
+import { exclusionRulesSchema } from '../../integrations/exclusion-rules.ts';
+import { scopeGroupsSchema, scopeModeSchema } from '../../integrations/scope-groups.ts';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { CLOUDS, MATCH_FIELDS } from '../../integrations/match-fields.ts';
@@ -39,6 +41,9 @@ const integrationResponse = z.object({
   /** null = the default: 100 users or 10% of the linked users, whichever is lower. */
   unassignmentThreshold: z.number().int().nullable(),
   syncIntervalMinutes: z.number().int(),
+  exclusionRules: exclusionRulesSchema,
+  scopeMode: scopeModeSchema,
+  scopeGroups: scopeGroupsSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
   nextRunAt: z.string().nullable(),

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { chunks } from '../../db/chunks.ts';
 import type { Db, MirrorTodo } from '../../db/schema.ts';
-import { ENTRA_USER_SELECT, type EntraUser } from '../entra-user.ts';
+import { canonicalEntraUser, type EntraUser } from '../entra-user.ts';
 import type { RemovedReason } from '../map.ts';
 import { emailOf } from '../map.ts';
 import type { MirrorRow } from '../reconcile/desired.ts';
@@ -18,13 +18,12 @@ export type MirrorEntry =
   | { kind: 'invalid'; id: string; property: string };
 
 /**
- * The stored JSON of a user: the selected properties in a fixed order, absent ones as null,
+ * The stored JSON of a user: the selected properties in a fixed order (nested objects too),
+ * absent ones as null,
  * so the same Entra values always give the same text and "changed" is a string comparison.
  */
 export function mirrorData(u: EntraUser): string {
-  const out: Record<string, unknown> = {};
-  for (const key of ENTRA_USER_SELECT) out[key] = u[key] ?? null;
-  return JSON.stringify(out);
+  return JSON.stringify(canonicalEntraUser(u));
 }
 
 /**
@@ -129,6 +128,7 @@ export interface CandidateRow extends MirrorRow {
 }
 
 type RawRow = {
+  in_scope: number | boolean | string;
   external_id: string;
   email: string | null;
   data: string;
@@ -138,6 +138,18 @@ type RawRow = {
   outcome?: string | null;
   todo?: number;
 };
+
+/**
+ * Whether the row's user is in `entra_scope_users` (the scope groups' users, written by
+ * sync/scope): read with the row so the decision stays a function of the row and the config.
+ */
+function inScopeOf(alias: 'e') {
+  return sql<
+    number | boolean
+  >`exists (select 1 from entra_scope_users s where s.integration_id = ${sql.ref(`${alias}.integration_id`)} and s.external_id = ${sql.ref(`${alias}.external_id`)})`.as(
+    'in_scope',
+  );
+}
 
 function toCandidate(r: RawRow): CandidateRow {
   const reason = r.removed_reason;
@@ -155,6 +167,8 @@ function toCandidate(r: RawRow): CandidateRow {
     invalidProperty: r.invalid_property,
     ...(r.outcome !== undefined ? { outcome: r.outcome } : {}),
     ...(r.todo !== undefined ? { todo: r.todo } : {}),
+    // PostgreSQL answers `exists` as a boolean, SQLite as 0/1.
+    inScope: r.in_scope === true || Number(r.in_scope) === 1,
   };
 }
 
@@ -180,6 +194,7 @@ export async function candidateBatch(
       'e.invalid_property',
       'e.outcome',
       'e.todo',
+      inScopeOf('e'),
     ])
     .where('e.integration_id', '=', integrationId)
     .where('e.external_id', '>', opts.after)
@@ -264,8 +279,16 @@ export async function pendingBatchOf(
   limit: number,
 ): Promise<CandidateRow[]> {
   const rows = await db
-    .selectFrom('entra_users')
-    .select(['external_id', 'email', 'data', 'removed', 'removed_reason', 'invalid_property'])
+    .selectFrom('entra_users as e')
+    .select([
+      'e.external_id',
+      'e.email',
+      'e.data',
+      'e.removed',
+      'e.removed_reason',
+      'e.invalid_property',
+      inScopeOf('e'),
+    ])
     .where('integration_id', '=', integrationId)
     .where('todo', '<>', 0)
     .where('todo', '=', 2)
@@ -339,7 +362,7 @@ export async function settledDataPage(
 /** A mirror row by object id, with when Entra last changed it. */
 export async function findMirrorRow(db: Db, integrationId: string, externalId: string) {
   const r = await db
-    .selectFrom('entra_users')
+    .selectFrom('entra_users as e')
     .select([
       'external_id',
       'email',
@@ -349,6 +372,7 @@ export async function findMirrorRow(db: Db, integrationId: string, externalId: s
       'invalid_property',
       'changed_at',
       'outcome',
+      inScopeOf('e'),
     ])
     .where('integration_id', '=', integrationId)
     .where('external_id', '=', externalId)
@@ -377,4 +401,36 @@ export async function findClaimableByEmail(db: Db, orgId: string, email: string)
     )
     .orderBy('i.created_at')
     .execute();
+}
+
+/**
+ * Live (not removed) mirror rows after `after` in id order, with whether their platform user
+ * is active: the input of counts over the whole tenant (exclusion-rule preview).
+ */
+export async function liveMirrorBatch(
+  db: Db,
+  integrationId: string,
+  after: string,
+  limit: number,
+): Promise<{ externalId: string; data: string; activeUser: boolean }[]> {
+  const rows = await db
+    .selectFrom('entra_users as e')
+    .leftJoin('users as u', (j) =>
+      j
+        .onRef('u.source_external_id', '=', 'e.external_id')
+        .onRef('u.source_integration_id', '=', 'e.integration_id')
+        .on('u.status', '=', 'active'),
+    )
+    .select(['e.external_id', 'e.data', 'u.id as user_id'])
+    .where('e.integration_id', '=', integrationId)
+    .where('e.removed', '=', 0)
+    .where('e.external_id', '>', after)
+    .orderBy('e.external_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    externalId: r.external_id,
+    data: r.data,
+    activeUser: r.user_id !== null,
+  }));
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Db, IntegrationsTable } from '../../db/schema.ts';
+import { nameKey } from '../../directory/name-key.ts';
+import { parseStoredRules } from '../../integrations/exclusion-rules.ts';
 import { buildLookups, type DirectoryLookups, type MappingSettings } from '../map.ts';
 
 /**
@@ -22,7 +24,7 @@ export interface ReconcileConfig {
 /** The stored form of a configuration (integrations.reconciled_config). */
 interface Snapshot {
   v: 2;
-  settings: [string, string, boolean, boolean];
+  settings: unknown[];
   units: Record<string, string[]>;
   userTypes: Record<string, string>;
 }
@@ -39,6 +41,8 @@ export function settingsOf(row: Selectable<IntegrationsTable>): MappingSettings 
     userTypeField: row.user_type_field,
     includeGuests: row.include_guests === 1,
     deactivateDisabledUsers: row.deactivate_disabled_users === 1,
+    exclusionRules: parseStoredRules(row.exclusion_rules),
+    groupScope: row.scope_mode === 'groups' && row.scope_loaded !== null,
   };
 }
 
@@ -50,6 +54,8 @@ export function buildConfig(
   settings: MappingSettings,
   units: readonly Named[],
   userTypes: readonly Named[],
+  /** Which groups' memberships the scope reads (`scope_loaded`); part of the fingerprint. */
+  scopeLoaded: string | null = null,
 ): ReconcileConfig {
   const names = new Map<string, string>();
   for (const x of [...units, ...userTypes]) names.set(x.id, x.name);
@@ -61,6 +67,8 @@ export function buildConfig(
       settings.userTypeField,
       settings.includeGuests,
       settings.deactivateDisabledUsers,
+      settings.exclusionRules.map((r) => [r.field, r.operator, nameKey(r.value)]),
+      settings.groupScope ? scopeLoaded : null,
     ],
     units: sortedRecord([...lookups.unitsByName].map(([k, ids]) => [k, [...ids].sort()])),
     userTypes: sortedRecord([...lookups.userTypesByName]),
@@ -138,5 +146,5 @@ export async function loadConfig(
     .select(['id', 'name'])
     .where('org_id', '=', integration.org_id)
     .execute();
-  return buildConfig(settingsOf(integration), units, types);
+  return buildConfig(settingsOf(integration), units, types, integration.scope_loaded);
 }

@@ -11,6 +11,8 @@ export interface MirrorRow {
   removed: RemovedReason | null;
   /** Graph last sent the user with this property of the wrong type. */
   invalidProperty: string | null;
+  /** A member of the scope groups (transitively); read only when the group scope is active. */
+  inScope: boolean;
 }
 
 /** What a mirror row asks of the directory, before looking at the directory. */
@@ -34,8 +36,10 @@ export function decide(row: MirrorRow, config: ReconcileConfig): RowDecision {
     };
   }
   const desired = mapEntraUser(user, config.lookups, config.settings);
-  return {
-    kind: 'desired',
-    desired: row.removed ? { ...desired, exclusion: row.removed } : desired,
-  };
+  if (row.removed) return { kind: 'desired', desired: { ...desired, exclusion: row.removed } };
+  // Group scope (issue 14): outside the chosen groups is out of scope, like a removal.
+  if (config.settings.groupScope && !row.inScope && desired.exclusion === null) {
+    return { kind: 'desired', desired: { ...desired, exclusion: 'not-in-groups' } };
+  }
+  return { kind: 'desired', desired };
 }

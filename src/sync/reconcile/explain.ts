@@ -1,6 +1,7 @@
 import type { MatchField } from '../../db/schema.ts';
 import { nameKey } from '../../directory/name-key.ts';
 import { matchFieldValue, safeText, type EntraUser } from '../entra-user.ts';
+import { describeRule, matchingRule } from '../scope/exclusion-rules.ts';
 import { matchUserTypes, type RemovedReason } from '../map.ts';
 import { EXCLUSION_TEXT } from '../plan.ts';
 import type { ReconcileConfig } from './config.ts';
@@ -76,6 +77,8 @@ export function explain(
   removed: RemovedReason | null,
   changedAt: string | null,
   config: ReconcileConfig,
+  /** A member of the scope groups (only read when the group scope is active). */
+  inScope = true,
 ): SyncExplanation {
   const { unitField, userTypeField } = config.settings;
   const entra: Record<string, string | boolean | null> = {};
@@ -98,6 +101,13 @@ export function explain(
     user.accountEnabled === false
   ) {
     excluded = EXCLUSION_TEXT.disabled;
+  }
+  if (!excluded) {
+    // Exclusion rules and group scope (issue 14), as the reconcile decides them.
+    const rule = matchingRule(user, config.settings.exclusionRules);
+    const matched = rule === null ? undefined : config.settings.exclusionRules[rule];
+    if (matched) excluded = `out of scope: exclusion rule ${safeText(describeRule(matched), 300)}`;
+    else if (config.settings.groupScope && !inScope) excluded = EXCLUSION_TEXT['not-in-groups'];
   }
   return {
     integrationId,

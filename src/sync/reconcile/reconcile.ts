@@ -1,4 +1,4 @@
-import type { Db } from '../../db/schema.ts';
+import type { Db, DeactivationReason } from '../../db/schema.ts';
 import { applyPlans, changeRows, deactivationSet, type ChangeRow } from '../apply.ts';
 import type { Exclusion } from '../map.ts';
 import {
@@ -257,8 +257,15 @@ function outcomeOf(p: UserPlan): RowOutcome {
   }
 }
 
-function reasonOf(e: Exclusion): 'source-disabled' | 'source-deleted' {
-  return e === 'disabled' ? 'source-disabled' : 'source-deleted';
+/**
+ * The stored deactivation reason. Leaving the scope has its own ('source-out-of-scope') rather
+ * than passing for a deletion: the panel can say "out of scope", and the sync still knows it
+ * may reactivate the user when it comes back (isSourceDeactivation).
+ */
+function reasonOf(e: Exclusion): DeactivationReason {
+  if (e === 'disabled') return 'source-disabled';
+  if (e === 'out-of-scope' || e === 'not-in-groups') return 'source-out-of-scope';
+  return 'source-deleted';
 }
 
 /** A pending deactivation as decided now (null when the row no longer asks for one). */

@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
+import { ExclusionRulesEditor } from './exclusion-rules-editor.tsx';
 import { CheckboxField, SelectField, TextField } from './field.tsx';
+import { ScopeGroupsPicker } from './scope-groups-picker.tsx';
 import { SecretField } from './secret-field.tsx';
 import type { FormErrors, IntegrationFormState } from '../lib/integration-form.ts';
 import { CLOUD_LABELS, HELP, MATCH_FIELD_LABELS } from '../lib/integration-help.ts';
@@ -20,6 +22,8 @@ interface Props {
    * cannot be switched on with untested credentials. Switching off is always possible.
    */
   canEnable: boolean;
+  /** The saved integration, through which the group picker searches; absent on create. */
+  integrationId?: string | undefined;
 }
 
 /** The fields of the Azure User Sync form, in the order of SPEC §2, with help texts. */
@@ -108,6 +112,24 @@ export function IntegrationFormFields(props: Props): ReactNode {
             onChange={(userTypeField) => onChange({ userTypeField })}
             help={HELP.userTypeField}
             error={errors.userTypeField}
+          />
+        </fieldset>
+        <fieldset>
+          <legend>Scope</legend>
+          <ScopeGroupsPicker
+            integrationId={props.integrationId}
+            mode={form.scopeMode}
+            groups={form.scopeGroups}
+            onChange={onChange}
+            help={HELP.scope}
+            error={errors.scopeGroups}
+          />
+          <ExclusionRulesEditor
+            integrationId={props.integrationId}
+            rules={form.exclusionRules}
+            onChange={(exclusionRules) => onChange({ exclusionRules })}
+            help={HELP.exclusionRules}
+            error={errors.exclusionRules}
           />
         </fieldset>
         <fieldset>

@@ -22,12 +22,8 @@ export function SyncExplanationPanel({ sync }: { sync: SyncExplanation }): React
           Unit field <code>{unit.field}</code>
         </dt>
         <dd>
-          {unit.value === null || unit.value.trim() === '' ? (
-            <em>empty</em>
-          ) : (
-            <q>{unit.value}</q>
-          )}{' '}
-          — {OUTCOME[unit.outcome]}
+          {unit.value === null || unit.value.trim() === '' ? <em>empty</em> : <q>{unit.value}</q>} —{' '}
+          {OUTCOME[unit.outcome]}
           {unit.reason ? `: ${unit.reason}` : ''}
           {unit.outcome === 'empty' ? ' (fix it in Entra ID)' : ''}
         </dd>

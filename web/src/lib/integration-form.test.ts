@@ -136,3 +136,31 @@ describe('inputFromForm / formFromIntegration', () => {
     });
   });
 });
+
+describe('exclusion rules on the form', () => {
+  it('asks for a value in every rule and sends the rules trimmed', () => {
+    const form = {
+      ...valid(),
+      exclusionRules: [
+        { field: 'mailDomain' as const, operator: 'endsWith' as const, value: ' rooms.test ' },
+      ],
+    };
+    expect(validateForm(form, true)).toEqual({});
+    expect(inputFromForm(form).exclusionRules).toEqual([
+      { field: 'mailDomain', operator: 'endsWith', value: 'rooms.test' },
+    ]);
+    const empty = { ...form, exclusionRules: [{ ...form.exclusionRules[0]!, value: '  ' }] };
+    expect(validateForm(empty, true).exclusionRules).toMatch(/needs a value/);
+  });
+});
+
+describe('scope on the form', () => {
+  it('needs a group when the scope is groups, and sends mode and groups', () => {
+    const form = { ...valid(), scopeMode: 'groups' as const };
+    expect(validateForm(form, true).scopeGroups).toMatch(/at least one group/);
+    const group = { id: '22222222-3333-4444-5555-666666666666', displayName: 'Staff' };
+    const ok = { ...form, scopeGroups: [group] };
+    expect(validateForm(ok, true)).toEqual({});
+    expect(inputFromForm(ok)).toMatchObject({ scopeMode: 'groups', scopeGroups: [group] });
+  });
+});

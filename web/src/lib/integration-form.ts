@@ -3,7 +3,14 @@
  * before saving, and the body sent to the API. The server checks again; its field issues
  * are shown the same way.
  */
-import type { Cloud, Integration, IntegrationInput, MatchField } from '../types.ts';
+import type {
+  Cloud,
+  ExclusionRule,
+  Integration,
+  IntegrationInput,
+  MatchField,
+  ScopeGroup,
+} from '../types.ts';
 
 /** What the inputs hold: text inputs as strings, exactly as typed. */
 export interface IntegrationFormState {
@@ -24,6 +31,9 @@ export interface IntegrationFormState {
   /** '' = the default (100 users or 10% of the linked users, whichever is lower). */
   unassignmentThreshold: string;
   syncIntervalMinutes: string;
+  exclusionRules: ExclusionRule[];
+  scopeMode: 'all' | 'groups';
+  scopeGroups: ScopeGroup[];
 }
 
 export type FormErrors = Partial<Record<keyof IntegrationFormState, string>>;
@@ -46,6 +56,9 @@ export function emptyForm(): IntegrationFormState {
     deletionThreshold: '500',
     unassignmentThreshold: '',
     syncIntervalMinutes: '60',
+    exclusionRules: [],
+    scopeMode: 'all',
+    scopeGroups: [],
   };
 }
 
@@ -67,6 +80,9 @@ export function formFromIntegration(integration: Integration): IntegrationFormSt
     unassignmentThreshold:
       integration.unassignmentThreshold === null ? '' : String(integration.unassignmentThreshold),
     syncIntervalMinutes: String(integration.syncIntervalMinutes),
+    exclusionRules: integration.exclusionRules ?? [],
+    scopeMode: integration.scopeMode ?? 'all',
+    scopeGroups: integration.scopeGroups ?? [],
   };
 }
 
@@ -113,6 +129,12 @@ export function validateForm(form: IntegrationFormState, secretRequired: boolean
   if (interval === null || interval < 5) {
     errors.syncIntervalMinutes = 'Enter a whole number of minutes, at least 5.';
   }
+  if (form.exclusionRules.some((r) => !r.value.trim())) {
+    errors.exclusionRules = 'Every exclusion rule needs a value (or remove the rule).';
+  }
+  if (form.scopeMode === 'groups' && form.scopeGroups.length === 0) {
+    errors.scopeGroups = 'Choose at least one group, or set the scope to all users.';
+  }
   return errors;
 }
 
@@ -141,6 +163,9 @@ export function inputFromForm(form: IntegrationFormState): IntegrationInput {
       ? Number(form.unassignmentThreshold.trim())
       : null,
     syncIntervalMinutes: Number(form.syncIntervalMinutes.trim()),
+    exclusionRules: form.exclusionRules.map((r) => ({ ...r, value: r.value.trim() })),
+    scopeMode: form.scopeMode,
+    scopeGroups: form.scopeGroups,
   };
   const secret = form.secret.trim();
   if (secret) input.secret = secret;

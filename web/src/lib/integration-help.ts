@@ -14,6 +14,39 @@ export const MATCH_FIELD_LABELS: Record<MatchField, string> = {
   officeLocation: 'Office location (officeLocation)',
   city: 'City (city)',
   postalCode: 'Postal code (postalCode)',
+  employeeType: 'Employee type (employeeType)',
+  'employeeOrgData/division': 'Division (employeeOrgData)',
+  'employeeOrgData/costCenter': 'Cost center (employeeOrgData)',
+  'onPremisesExtensionAttributes/extensionAttribute1':
+    'Extension attribute 1 (onPremisesExtensionAttributes)',
+  'onPremisesExtensionAttributes/extensionAttribute2':
+    'Extension attribute 2 (onPremisesExtensionAttributes)',
+  'onPremisesExtensionAttributes/extensionAttribute3':
+    'Extension attribute 3 (onPremisesExtensionAttributes)',
+  'onPremisesExtensionAttributes/extensionAttribute4':
+    'Extension attribute 4 (onPremisesExtensionAttributes)',
+  'onPremisesExtensionAttributes/extensionAttribute5':
+    'Extension attribute 5 (onPremisesExtensionAttributes)',
+  'onPremisesExtensionAttributes/extensionAttribute6':
+    'Extension attribute 6 (onPremisesExtensionAttributes)',
+  'onPremisesExtensionAttributes/extensionAttribute7':
+    'Extension attribute 7 (onPremisesExtensionAttributes)',
+  'onPremisesExtensionAttributes/extensionAttribute8':
+    'Extension attribute 8 (onPremisesExtensionAttributes)',
+  'onPremisesExtensionAttributes/extensionAttribute9':
+    'Extension attribute 9 (onPremisesExtensionAttributes)',
+  'onPremisesExtensionAttributes/extensionAttribute10':
+    'Extension attribute 10 (onPremisesExtensionAttributes)',
+  'onPremisesExtensionAttributes/extensionAttribute11':
+    'Extension attribute 11 (onPremisesExtensionAttributes)',
+  'onPremisesExtensionAttributes/extensionAttribute12':
+    'Extension attribute 12 (onPremisesExtensionAttributes)',
+  'onPremisesExtensionAttributes/extensionAttribute13':
+    'Extension attribute 13 (onPremisesExtensionAttributes)',
+  'onPremisesExtensionAttributes/extensionAttribute14':
+    'Extension attribute 14 (onPremisesExtensionAttributes)',
+  'onPremisesExtensionAttributes/extensionAttribute15':
+    'Extension attribute 15 (onPremisesExtensionAttributes)',
 };
 
 export const CLOUD_LABELS: Record<Cloud, string> = {
@@ -46,6 +79,10 @@ export const HELP = {
     'Global for almost every tenant. National clouds: Entra admin center → Overview → the tenant’s “Cloud” or the login host you sign in at.',
   deactivateDisabledUsers:
     'When “Account enabled” is No in Entra (Users → a user → Properties → Settings), the platform user is deactivated as if it had been deleted.',
+  scope:
+    'All users, or only members of the chosen Entra groups (members of groups nested in them count too). Needs the application permission GroupMember.Read.All. A change of groups takes effect with the next run; a user who leaves the groups is deactivated “out of scope”.',
+  exclusionRules:
+    'Users matching any rule are out of scope: never created, and deactivated (“out of scope”) if already synchronised. Compared without regard to case. Preview shows how many users a change deactivates.',
   includeGuests:
     'Also synchronise guest accounts (User type “Guest”, invited from other organisations). Off by default.',
   deletionThreshold:

@@ -272,6 +272,7 @@ function IntegrationEditor({
           form={form}
           errors={errors}
           secretSet={saved?.secretSet ?? false}
+          integrationId={saved?.id}
           replacingSecret={replacingSecret}
           onReplaceSecret={(replacing) => {
             setReplacingSecret(replacing);

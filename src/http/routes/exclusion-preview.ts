@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { exclusionRulesSchema } from '../../integrations/exclusion-rules.ts';
+import { getIntegration } from '../../integrations/service.ts';
+import { countRuleMatches } from '../../sync/scope/rule-counts.ts';
+import { principalOf, type ApiApp } from '../types.ts';
+
+const idParams = z.strictObject({ id: z.uuid() });
+
+/**
+ * `POST /integrations/:id/exclusion-preview {exclusionRules}`: how many users each rule
+ * would take out of scope, counted from the mirror before anything is saved (issue 14).
+ */
+export function registerExclusionPreviewRoutes(app: ApiApp, ctx: AppContext): void {
+  app.post(
+    '/integrations/:id/exclusion-preview',
+    {
+      schema: {
+        tags: ['integrations'],
+        summary: 'Count the users exclusion rules would take out of scope (nothing is saved)',
+        params: idParams,
+        body: z.strictObject({ exclusionRules: exclusionRulesSchema }),
+        response: {
+          200: z.object({
+            rules: z.array(z.object({ matched: z.number().int(), active: z.number().int() })),
+            matched: z.number().int(),
+            wouldDeactivate: z.number().int(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { orgId } = principalOf(request);
+      const integration = await getIntegration(ctx.db, orgId, request.params.id);
+      return countRuleMatches(ctx.db, integration.id, request.body.exclusionRules);
+    },
+  );
+}
