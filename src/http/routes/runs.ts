@@ -6,6 +6,7 @@ import { toRun } from '../../sync/run-record.ts';
 import { listRuns, RunInProgressError } from '../../sync/runs-repo.ts';
 import type { SyncService } from '../../sync/service.ts';
 import { principalOf, type ApiApp } from '../types.ts';
+import { registerFieldPreviewRoutes } from './field-preview.ts';
 
 const idParams = z.strictObject({ id: z.uuid() });
 const runParams = z.strictObject({ runId: z.uuid() });
@@ -44,6 +45,7 @@ const runSchema = z.object({
  * one run with live progress, its per-user changes, and approving held deletions.
  */
 export function registerRunRoutes(app: ApiApp, ctx: AppContext, sync: SyncService): void {
+  registerFieldPreviewRoutes(app, ctx, sync);
   app.post(
     '/integrations/:id/test',
     {
