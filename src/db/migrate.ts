@@ -4,6 +4,7 @@ import { initial } from './migrations/001-initial.ts';
 import { scheduleBackoff } from './migrations/002-schedule-backoff.ts';
 import { mirrorReconcile } from './migrations/005-mirror-reconcile.ts';
 import { apiTokensAudit } from './migrations/010-api-tokens-audit.ts';
+import { userSearchKey } from './migrations/030-user-search-key.ts';
 
 /** Migrations in order. Append only: never edit one that has shipped. */
 function migrations(dialect: DialectKind): Record<string, Migration> {
@@ -12,6 +13,7 @@ function migrations(dialect: DialectKind): Record<string, Migration> {
     '002-schedule-backoff': scheduleBackoff(),
     '005-mirror-reconcile': mirrorReconcile(),
     '010-api-tokens-audit': apiTokensAudit(),
+    '030-user-search-key': userSearchKey(dialect),
   };
 }
 

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
-import type { Db, UserStatus } from '../db/schema.ts';
+import type { SelectQueryBuilder } from 'kysely';
+import type { Database, Db, UserStatus } from '../db/schema.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { normaliseEmail } from './email.ts';
+import { foldText } from './search-key.ts';
 import { loadMemberships } from './memberships.ts';
 import type { UserWithMemberships } from './types.ts';
 import { toUser } from './users.ts';
@@ -17,6 +19,14 @@ export interface UserListQuery {
   email?: string | undefined;
   /** Prefix of the first name, last name or email, case-insensitive. */
   q?: string | undefined;
+  /** Substring of "first last email", case- and accent-insensitive (`users.search_key`). */
+  search?: string | undefined;
+  /** Users with a membership (managed or manual) in this unit. */
+  unitId?: string | undefined;
+  /** Users with a membership carrying this user type. */
+  userTypeId?: string | undefined;
+  /** Users linked to this integration. */
+  integrationId?: string | undefined;
   limit?: number | undefined;
   cursor?: string | undefined;
 }
@@ -46,8 +56,63 @@ export function listingBranches(query: Pick<UserListQuery, 'status' | 'assignmen
 }
 
 /** Escapes LIKE wildcards so a search for "a_b" means that text, not a pattern. */
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 function likePrefix(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+  return likeEscape(text) + '%';
+}
+
+/**
+ * The filters of the users list other than status and assignment (which pick index ranges):
+ * email, prefix search, accent-insensitive search, integration, unit and user type.
+ */
+function filtered<O>(
+  sel: SelectQueryBuilder<Database, 'users', O>,
+  query: UserListQuery,
+): SelectQueryBuilder<Database, 'users', O> {
+  const email = query.email !== undefined ? normaliseEmail(query.email) : undefined;
+  const q = query.q?.trim().toLowerCase();
+  const search = query.search !== undefined ? foldText(query.search) : undefined;
+  if (email !== undefined) sel = sel.where('email', '=', email);
+  if (search) {
+    sel = sel.where(sql<boolean>`search_key like ${`%${likeEscape(search)}%`} escape '\\'`);
+  }
+  if (query.integrationId !== undefined) {
+    sel = sel.where('source_integration_id', '=', query.integrationId);
+  }
+  if (query.unitId !== undefined) {
+    const unitId = query.unitId;
+    sel = sel.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('memberships as m')
+          .select('m.id')
+          .whereRef('m.user_id', '=', 'users.id')
+          .where('m.unit_id', '=', unitId),
+      ),
+    );
+  }
+  if (query.userTypeId !== undefined) {
+    const typeId = query.userTypeId;
+    sel = sel.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('memberships as m')
+          .innerJoin('membership_user_types as t', 't.membership_id', 'm.id')
+          .select('m.id')
+          .whereRef('m.user_id', '=', 'users.id')
+          .where('t.user_type_id', '=', typeId),
+      ),
+    );
+  }
+  if (q) {
+    const pattern = likePrefix(q);
+    // ESCAPE is spelled out: SQLite has no default escape character for LIKE.
+    sel = sel.where(
+      sql<boolean>`(lower(first_name) like ${pattern} escape '\\' or lower(last_name) like ${pattern} escape '\\' or email like ${pattern} escape '\\')`,
+    );
+  }
+  return sel;
 }
 
 /**
@@ -66,25 +131,17 @@ export function userListingQuery(
   limit: number,
   after: string | undefined,
 ) {
-  const email = query.email !== undefined ? normaliseEmail(query.email) : undefined;
-  const q = query.q?.trim().toLowerCase();
-
   const branchQuery = (b: Branch) => {
-    let sel = db
-      .selectFrom('users')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where('status', '=', b.status)
-      .where('assigned', '=', b.assigned);
+    let sel = filtered(
+      db
+        .selectFrom('users')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('status', '=', b.status)
+        .where('assigned', '=', b.assigned),
+      query,
+    );
     if (after !== undefined) sel = sel.where('id', '>', after);
-    if (email !== undefined) sel = sel.where('email', '=', email);
-    if (q) {
-      const pattern = likePrefix(q);
-      // ESCAPE is spelled out: SQLite has no default escape character for LIKE.
-      sel = sel.where(
-        sql<boolean>`(lower(first_name) like ${pattern} escape '\\' or lower(last_name) like ${pattern} escape '\\' or email like ${pattern} escape '\\')`,
-      );
-    }
     return sel.orderBy('id').limit(limit + 1);
   };
 
@@ -96,6 +153,24 @@ export function userListingQuery(
   let merged = first;
   for (const next of rest) merged = merged.unionAll(next);
   return merged.orderBy('id').limit(limit + 1);
+}
+
+/** How many users the list would show with these filters (the totals on the tabs). */
+export async function countUsers(db: Db, orgId: string, query: UserListQuery): Promise<number> {
+  let total = 0;
+  for (const b of listingBranches(query)) {
+    const row = await filtered(
+      db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('org_id', '=', orgId)
+        .where('status', '=', b.status)
+        .where('assigned', '=', b.assigned),
+      query,
+    ).executeTakeFirst();
+    total += Number(row?.n ?? 0);
+  }
+  return total;
 }
 
 /** One page of an organisation's users, ordered by id, with their memberships. */
@@ -114,4 +189,32 @@ export async function listUsers(db: Db, orgId: string, query: UserListQuery): Pr
   const items = page.map((u) => ({ ...u, memberships: memberships.get(u.id) ?? [] }));
   const last = page[page.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+}
+
+/**
+ * One page, in id order, of the organisation's active users without a membership that
+ * carries a user type (an index range of `users_listing`), for readers that classify them.
+ */
+export async function unassignedUsersPage(
+  db: Db,
+  orgId: string,
+  after: string,
+  limit: number,
+): Promise<UserWithMemberships[]> {
+  const rows = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'active')
+    .where('assigned', '=', 0)
+    .where('id', '>', after)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  const users = rows.map(toUser);
+  const memberships = await loadMemberships(
+    db,
+    users.map((u) => u.id),
+  );
+  return users.map((u) => ({ ...u, memberships: memberships.get(u.id) ?? [] }));
 }

@@ -1,5 +1,5 @@
 import type { Db, MatchField } from '../db/schema.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import type { EntraUser } from './entra-user.ts';
 import { mirrorHasRows, presentRowsPage } from './mirror/mirror-repo.ts';
 import { loadConfig } from './reconcile/config.ts';
@@ -45,6 +45,11 @@ export async function fieldPreview(
     .where('org_id', '=', orgId)
     .executeTakeFirst();
   if (!integration) throw new NotFoundError('Integration');
+  if (fields.unitField === fields.userTypeField) {
+    throw new ValidationError('The user type field must differ from the unit field', [
+      { field: 'userTypeField', message: 'must differ from the unit field' },
+    ]);
+  }
   // Units and user types as they are now; the settings' scope options, the chosen fields.
   const config = await loadConfig(db, integration);
   const tally = startPreview(fields.unitField, fields.userTypeField);

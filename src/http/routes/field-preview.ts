@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { ValidationError } from '../../errors.ts';
 import { fieldPreview } from '../../sync/field-preview.ts';
 import type { SyncService } from '../../sync/service.ts';
 import { fieldPreviewBody, fieldPreviewView } from '../preview-schemas.ts';
@@ -26,12 +25,6 @@ export function registerFieldPreviewRoutes(app: ApiApp, ctx: AppContext, sync: S
     },
     async (request) => {
       const { orgId } = principalOf(request);
-      const { unitField, userTypeField } = request.body;
-      if (unitField === userTypeField) {
-        throw new ValidationError('The user type field must differ from the unit field', [
-          { field: 'userTypeField', message: 'must differ from the unit field' },
-        ]);
-      }
       return fieldPreview(ctx.db, orgId, request.params.id, request.body, (max) =>
         sync.sampleUsers(orgId, request.params.id, max),
       );
