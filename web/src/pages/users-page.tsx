@@ -38,7 +38,9 @@ export function UsersPage(): ReactNode {
   const [creating, setCreating] = useState(false);
   const action = useAction();
   const { tab } = state;
-  const grouped = tab === 'unassigned' && state.view === 'groups';
+  const filtered = Boolean(state.search || state.unitId || state.userTypeId || state.integrationId);
+  // Searching or filtering looks for particular users: the Unassigned tab lists them then.
+  const grouped = tab === 'unassigned' && state.view === 'groups' && !filtered;
 
   const units = useLoad(listUnits, 'units');
   const types = useLoad(listUserTypes, 'types');
@@ -75,7 +77,6 @@ export function UsersPage(): ReactNode {
   const unitNames = new Map((units.data ?? []).map((u) => [u.id, u.name]));
   const typeNames = new Map((types.data ?? []).map((t) => [t.id, t.name]));
   const integrationNames = new Map((integrations.data ?? []).map((i) => [i.id, i.name]));
-  const filtered = Boolean(state.search || state.unitId || state.userTypeId || state.integrationId);
 
   return (
     <section>
@@ -121,7 +122,7 @@ export function UsersPage(): ReactNode {
             >
               {item.label}
               {counts.data ? (
-                <span className="tab-count" data-testid={`count-${item.tab}`}>
+                <span className="tab-count" data-testid={`tab-count-${item.tab}`}>
                   <span className="visually-hidden">: </span>
                   {counts.data[item.tab].toLocaleString('en-GB')}
                 </span>
@@ -192,37 +193,34 @@ export function UsersPage(): ReactNode {
           <div className="view-toggle" role="group" aria-label="Show unassigned users">
             <button
               type="button"
-              aria-pressed={state.view === 'groups'}
+              aria-pressed={grouped}
+              disabled={filtered}
+              title={filtered ? 'Clear the search and filters to see the causes' : undefined}
               onClick={() => go({ view: 'groups' })}
             >
               By cause
             </button>
-            <button
-              type="button"
-              aria-pressed={state.view === 'list'}
-              onClick={() => go({ view: 'list' })}
-            >
+            <button type="button" aria-pressed={!grouped} onClick={() => go({ view: 'list' })}>
               Each user
             </button>
           </div>
         ) : null}
         {action.error ? <Alert>{action.error}</Alert> : null}
         {grouped ? (
-          <>
-            {filtered ? (
-              <p className="small muted">
-                The groups count every unassigned user; filters apply to “Each user”.
-              </p>
-            ) : null}
-            <UnassignedGroups units={units.data ?? []} onPlaced={placed} />
-          </>
+          <UnassignedGroups units={units.data ?? []} onPlaced={placed} />
         ) : (
           <UserTable
             tab={tab}
             loading={page.loading && !page.data}
             error={page.error}
             users={page.data?.items ?? null}
-            emptyText={filtered ? 'No users match these filters.' : 'No users here.'}
+            emptyText={
+              state.search
+                ? `No users match “${state.search}”.`
+                : filtered
+                  ? 'No users match these filters.'
+                  : 'No users here.'
+            }
             unitNames={unitNames}
             typeNames={typeNames}
             integrationNames={integrationNames}
@@ -305,19 +303,22 @@ function UserTable(props: {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Email</th>
-                <th scope="col">Units</th>
-                <th scope="col">User types</th>
-                <th scope="col">Integration</th>
                 {tab === 'deactivated' ? (
                   <>
                     <th scope="col">Deactivated</th>
                     <th scope="col">Purge date</th>
+                    <th scope="col">Integration</th>
                     <th scope="col">
                       <span className="visually-hidden">Actions</span>
                     </th>
                   </>
                 ) : (
-                  <th scope="col">Status</th>
+                  <>
+                    <th scope="col">Units</th>
+                    <th scope="col">User types</th>
+                    <th scope="col">Integration</th>
+                    <th scope="col">Status</th>
+                  </>
                 )}
               </tr>
             </thead>
@@ -334,42 +335,11 @@ function UserTable(props: {
                       {user.email}
                     </span>
                   </td>
-                  <td data-testid="cell-units">
-                    <span className="chips">
-                      {user.memberships.map((m) => (
-                        <span
-                          key={m.unitId}
-                          className={m.managedBy ? 'chip chip-managed' : 'chip'}
-                          title={m.managedBy ? 'Managed by the integration' : 'Added by hand'}
-                        >
-                          {props.unitNames.get(m.unitId) ?? '…'}
-                          <span className="visually-hidden">
-                            {m.managedBy ? ' (synced)' : ' (manual)'}
-                          </span>
-                        </span>
-                      ))}
-                    </span>
-                  </td>
-                  <td data-testid="cell-types">
-                    {[
-                      ...new Set(
-                        user.memberships.flatMap((m) =>
-                          m.userTypeIds.map((t) => props.typeNames.get(t) ?? '…'),
-                        ),
-                      ),
-                    ].join(', ')}
-                  </td>
-                  <td>
-                    {user.source ? (
-                      (props.integrationNames.get(user.source.integrationId) ?? 'synced')
-                    ) : (
-                      <span className="muted">platform</span>
-                    )}
-                  </td>
                   {tab === 'deactivated' ? (
                     <>
                       <td>{formatDate(user.deactivatedAt)}</td>
                       <td>{formatDate(user.purgeAfter)}</td>
+                      <td>{integrationCell(user, props.integrationNames)}</td>
                       <td>
                         <button
                           type="button"
@@ -381,9 +351,37 @@ function UserTable(props: {
                       </td>
                     </>
                   ) : (
-                    <td>
-                      <UserStatus user={user} />
-                    </td>
+                    <>
+                      <td data-testid="cell-units">
+                        <span className="chips">
+                          {user.memberships.map((m) => (
+                            <span
+                              key={m.unitId}
+                              className={m.managedBy ? 'chip chip-managed' : 'chip'}
+                              title={m.managedBy ? 'Managed by the integration' : 'Added by hand'}
+                            >
+                              {props.unitNames.get(m.unitId) ?? '…'}
+                              <span className="visually-hidden">
+                                {m.managedBy ? ' (synced)' : ' (manual)'}
+                              </span>
+                            </span>
+                          ))}
+                        </span>
+                      </td>
+                      <td data-testid="cell-types">
+                        {[
+                          ...new Set(
+                            user.memberships.flatMap((m) =>
+                              m.userTypeIds.map((t) => props.typeNames.get(t) ?? '…'),
+                            ),
+                          ),
+                        ].join(', ')}
+                      </td>
+                      <td>{integrationCell(user, props.integrationNames)}</td>
+                      <td>
+                        <UserStatus user={user} />
+                      </td>
+                    </>
                   )}
                 </tr>
               ))}
@@ -393,4 +391,9 @@ function UserTable(props: {
       ) : null}
     </>
   );
+}
+
+function integrationCell(user: User, names: Map<string, string>): ReactNode {
+  if (!user.source) return <span className="muted">platform</span>;
+  return names.get(user.source.integrationId) ?? 'synced';
 }
