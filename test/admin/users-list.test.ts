@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { foldText } from '../../src/directory/search-key.ts';
 import { csvCell } from '../../src/directory/users-csv.ts';
+import { parseCsv } from '../helpers/csv.ts';
 import { describeEachDialect } from '../helpers/databases.ts';
 import { createSyncEnv, type SyncEnv } from '../helpers/sync-env.ts';
 
@@ -23,35 +24,6 @@ describe('search folding and CSV cells', () => {
     expect(csvCell('=1+1')).toBe("'=1+1");
   });
 });
-
-/** Parses RFC 4180 CSV (quoted cells with doubled quotes, CRLF lines). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n') {
-      row.push(cell.replace(/\r$/, ''));
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length) rows.push([...row, cell]);
-  return rows;
-}
 
 /** Issue 13: the users list's filters, accent-insensitive search, tab totals and CSV export. */
 describeEachDialect('users list filters, search and CSV', (dialect) => {

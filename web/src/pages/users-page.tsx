@@ -122,10 +122,12 @@ export function UsersPage(): ReactNode {
             >
               {item.label}
               {counts.data ? (
-                <span className="tab-count" data-testid={`tab-count-${item.tab}`}>
+                <>
                   <span className="visually-hidden">: </span>
-                  {counts.data[item.tab].toLocaleString('en-GB')}
-                </span>
+                  <span className="tab-count" data-testid={`tab-count-${item.tab}`}>
+                    {counts.data[item.tab].toLocaleString('en-GB')}
+                  </span>
+                </>
               ) : null}
             </button>
           ))}
