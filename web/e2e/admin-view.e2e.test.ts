@@ -266,6 +266,8 @@ describe.skipIf(!chromiumAvailable())("administrator's view in a browser", () =>
       /Your choice matches best/,
     );
     await expectAccessible();
+    // The picture starts at the panel's heading.
+    await page.getByTestId('field-preview').evaluate((el) => el.scrollIntoView());
     await screenshot(page, 'integration-field-preview');
   });
 

@@ -76,7 +76,7 @@ export function FieldPreviewPanel(props: Props): ReactNode {
       {action.error ? <Alert>{action.error}</Alert> : null}
       {current ? (
         <>
-          <p data-testid="field-preview-source">
+          <p className="preview-source" data-testid="field-preview-source">
             {current.source === 'mirror'
               ? `From the last synchronisation: ${current.users} users.`
               : `From ${current.sampled ? 'a sample of the first' : 'all'} ${current.users} users read from Entra ID.`}

@@ -155,6 +155,11 @@ function GroupItem({
             Create unit “{fix.name}”…
           </button>
         ) : null}
+        {group.kind === 'ambiguous-unit' ? (
+          <Link to={paths.units()} className="button">
+            Open units
+          </Link>
+        ) : null}
         <button
           type="button"
           aria-expanded={open}

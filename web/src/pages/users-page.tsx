@@ -298,6 +298,12 @@ function UserTable(props: {
     <>
       <LoadState loading={props.loading} error={props.error} />
       {users && users.length === 0 ? <p className="muted">{props.emptyText}</p> : null}
+      {users && users.length > 0 && tab !== 'deactivated' ? (
+        <p className="small muted legend">
+          <span className="chip chip-managed">Unit</span> synced by an integration ·{' '}
+          <span className="chip">Unit</span> added by hand
+        </p>
+      ) : null}
       {users && users.length > 0 ? (
         <div className="table-wrap">
           <table className="table" data-testid="users-table">
