@@ -4,6 +4,7 @@ import type { Database, Db, UserStatus } from '../db/schema.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { normaliseEmail } from './email.ts';
 import { foldText } from './search-key.ts';
+import { dialectOf } from '../db/dialect-of.ts';
 import { loadMemberships } from './memberships.ts';
 import type { UserWithMemberships } from './types.ts';
 import { toUser } from './users.ts';
@@ -65,19 +66,74 @@ function likePrefix(text: string): string {
 }
 
 /**
+ * How the list applies a search: not at all, by a `like` over `search_key` (PostgreSQL, where
+ * a pg_trgm index serves it, or many hits), or by the rowids the SQLite trigram index found.
+ */
+export type SearchStrategy =
+  | { kind: 'none' }
+  | { kind: 'like'; pattern: string }
+  | { kind: 'rows'; rowids: number[] }
+  /** SQLite, many hits, counting: the trigram index's rowids as a set, no text compared. */
+  | { kind: 'fts'; pattern: string };
+
+/** More hits than this and the id-ordered scan finds a page sooner than rowid lookups. */
+const ROWID_LOOKUP_MAX = 2_000;
+
+function likeSearch(query: UserListQuery): SearchStrategy {
+  const term = query.search !== undefined ? foldText(query.search) : '';
+  return term ? { kind: 'like', pattern: `%${likeEscape(term)}%` } : { kind: 'none' };
+}
+
+/**
+ * Picks the search strategy. On SQLite the FTS5 trigram table answers first (terms of 3+
+ * characters): a rare term becomes a short rowid list, so finding nobody in a million users
+ * costs an index probe instead of a scan; a frequent term keeps the scan, which fills a page
+ * after a few rows.
+ */
+async function searchStrategy(
+  db: Db,
+  query: UserListQuery,
+  counting = false,
+): Promise<SearchStrategy> {
+  const like = likeSearch(query);
+  if (like.kind !== 'like' || dialectOf(db) !== 'sqlite') return like;
+  const term = foldText(query.search ?? '');
+  // The trigram index needs 3+ characters and a pattern without ESCAPE (SQLite scans the
+  // whole table for `like … escape`), so a term holding a wildcard character keeps the scan.
+  if (Array.from(term).length < 3 || /[\\%_]/.test(term)) return like;
+  const rows = await sql<{
+    rowid: number;
+  }>`select rowid from users_search where search_key like ${`%${term}%`} limit ${ROWID_LOOKUP_MAX + 1}`.execute(
+    db,
+  );
+  if (rows.rows.length > ROWID_LOOKUP_MAX) {
+    return counting ? { kind: 'fts', pattern: `%${term}%` } : like;
+  }
+  return { kind: 'rows', rowids: rows.rows.map((r) => r.rowid) };
+}
+
+/**
  * The filters of the users list other than status and assignment (which pick index ranges):
  * email, prefix search, accent-insensitive search, integration, unit and user type.
  */
 function filtered<O>(
   sel: SelectQueryBuilder<Database, 'users', O>,
   query: UserListQuery,
+  search: SearchStrategy = { kind: 'none' },
 ): SelectQueryBuilder<Database, 'users', O> {
   const email = query.email !== undefined ? normaliseEmail(query.email) : undefined;
   const q = query.q?.trim().toLowerCase();
-  const search = query.search !== undefined ? foldText(query.search) : undefined;
   if (email !== undefined) sel = sel.where('email', '=', email);
-  if (search) {
-    sel = sel.where(sql<boolean>`search_key like ${`%${likeEscape(search)}%`} escape '\\'`);
+  if (search.kind === 'rows') {
+    // The few rows the trigram index found: looked up by rowid, nothing scanned.
+    if (search.rowids.length === 0) return sel.where(sql<boolean>`1 = 0`);
+    sel = sel.where(sql<boolean>`users.rowid in (${sql.join(search.rowids)})`);
+  } else if (search.kind === 'fts') {
+    sel = sel.where(
+      sql<boolean>`users.rowid in (select rowid from users_search where search_key like ${search.pattern})`,
+    );
+  } else if (search.kind === 'like') {
+    sel = sel.where(sql<boolean>`search_key like ${search.pattern} escape '\\'`);
   }
   if (query.integrationId !== undefined) {
     sel = sel.where('source_integration_id', '=', query.integrationId);
@@ -130,6 +186,7 @@ export function userListingQuery(
   query: UserListQuery,
   limit: number,
   after: string | undefined,
+  search: SearchStrategy = likeSearch(query),
 ) {
   const branchQuery = (b: Branch) => {
     let sel = filtered(
@@ -140,6 +197,7 @@ export function userListingQuery(
         .where('status', '=', b.status)
         .where('assigned', '=', b.assigned),
       query,
+      search,
     );
     if (after !== undefined) sel = sel.where('id', '>', after);
     return sel.orderBy('id').limit(limit + 1);
@@ -157,6 +215,7 @@ export function userListingQuery(
 
 /** How many users the list would show with these filters (the totals on the tabs). */
 export async function countUsers(db: Db, orgId: string, query: UserListQuery): Promise<number> {
+  const search = await searchStrategy(db, query, true);
   let total = 0;
   for (const b of listingBranches(query)) {
     const row = await filtered(
@@ -167,6 +226,7 @@ export async function countUsers(db: Db, orgId: string, query: UserListQuery): P
         .where('status', '=', b.status)
         .where('assigned', '=', b.assigned),
       query,
+      search,
     ).executeTakeFirst();
     total += Number(row?.n ?? 0);
   }
@@ -177,7 +237,8 @@ export async function countUsers(db: Db, orgId: string, query: UserListQuery): P
 export async function listUsers(db: Db, orgId: string, query: UserListQuery): Promise<UserPage> {
   const limit = Math.min(Math.max(query.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const listing = userListingQuery(db, orgId, query, limit, after);
+  const search = await searchStrategy(db, query);
+  const listing = userListingQuery(db, orgId, query, limit, after, search);
   if (!listing) return { items: [], nextCursor: null };
   const rows = await listing.execute();
 

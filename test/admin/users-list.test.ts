@@ -99,6 +99,8 @@ describeEachDialect('users list filters, search and CSV', (dialect) => {
     expect(await emails('search=chloe')).toEqual(['zoe@local.test']);
     const counts = await env.api('GET', `/users/counts?integrationId=${env.integrationId}`);
     expect(counts.body).toEqual({ all: 3, unassigned: 1, deactivated: 0 });
+    const searched = await env.api('GET', '/users/counts?search=CONTOSO');
+    expect(searched.body).toEqual({ all: 3, unassigned: 1, deactivated: 0 });
     const all = await env.api('GET', '/users/counts');
     expect(all.body).toEqual({ all: 4, unassigned: 2, deactivated: 0 });
   });

@@ -7,9 +7,9 @@ import type { DialectKind } from '../connect.ts';
 /**
  * Users list search (issue 13): `users.search_key` holds "first last email" lower-cased and
  * without accents (directory/search-key.ts), filled here for existing users and kept on every
- * write. On PostgreSQL a pg_trgm GIN index serves `like '%term%'` when the extension can be
- * created (it needs a privileged role on some servers); without it, the search scans the
- * organisation's rows in id order like SQLite does.
+ * write. Substring search needs a trigram index: on SQLite an FTS5 trigram table kept by
+ * triggers, on PostgreSQL a pg_trgm GIN index when the extension can be created (it needs a
+ * privileged role on some servers; without it the search scans the organisation's rows).
  */
 export function userSearchKey(dialect: DialectKind) {
   return {
@@ -40,7 +40,28 @@ export function userSearchKey(dialect: DialectKind) {
         if (!last || rows.length < 1000) break;
         after = last.id;
       }
-      if (dialect !== 'postgres') return;
+      if (dialect === 'sqlite') {
+        // SQLite: an FTS5 trigram index over the key serves `like '%term%'` (3+ characters);
+        // triggers keep it in step with every write to `users`.
+        await sql`create virtual table users_search using fts5(search_key, content='users', content_rowid='rowid', tokenize='trigram')`.execute(
+          db,
+        );
+        await sql`insert into users_search(users_search) values ('rebuild')`.execute(db);
+        await sql`create trigger users_search_insert after insert on users begin
+          insert into users_search(rowid, search_key) values (new.rowid, new.search_key); end`.execute(
+          db,
+        );
+        await sql`create trigger users_search_delete after delete on users begin
+          insert into users_search(users_search, rowid, search_key) values ('delete', old.rowid, old.search_key); end`.execute(
+          db,
+        );
+        await sql`create trigger users_search_update after update of search_key on users begin
+          insert into users_search(users_search, rowid, search_key) values ('delete', old.rowid, old.search_key);
+          insert into users_search(rowid, search_key) values (new.rowid, new.search_key); end`.execute(
+          db,
+        );
+        return;
+      }
       // A savepoint keeps the migration's transaction usable when the role may not create
       // the extension.
       await sql`savepoint pg_trgm`.execute(db);
