@@ -4,6 +4,7 @@ import type { Database, Db, UserStatus } from '../db/schema.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { normaliseEmail } from './email.ts';
 import { foldText } from './search-key.ts';
+import type { DialectKind } from '../db/connect.ts';
 import { dialectOf } from '../db/dialect-of.ts';
 import { loadMemberships } from './memberships.ts';
 import type { UserWithMemberships } from './types.ts';
@@ -74,7 +75,9 @@ export type SearchStrategy =
   | { kind: 'like'; pattern: string }
   | { kind: 'rows'; rowids: number[] }
   /** SQLite, many hits, counting: the trigram index's rowids as a set, no text compared. */
-  | { kind: 'fts'; pattern: string };
+  | { kind: 'fts'; pattern: string }
+  /** PostgreSQL, many hits, listing: scan in id order without the trigram index. */
+  | { kind: 'scan'; pattern: string };
 
 /** More hits than this and the id-ordered scan finds a page sooner than rowid lookups. */
 const ROWID_LOOKUP_MAX = 2_000;
@@ -96,7 +99,19 @@ async function searchStrategy(
   counting = false,
 ): Promise<SearchStrategy> {
   const like = likeSearch(query);
-  if (like.kind !== 'like' || dialectOf(db) !== 'sqlite') return like;
+  if (like.kind !== 'like') return like;
+  if (dialectOf(db) === 'postgres') {
+    if (counting) return like;
+    // Probe the trigram index (if any) for how many rows hold the term.
+    const hits = await sql<{
+      n: number;
+    }>`select count(*) as n from (select 1 from users where search_key like ${like.pattern} escape '\\' limit ${ROWID_LOOKUP_MAX + 1}) x`.execute(
+      db,
+    );
+    return Number(hits.rows[0]?.n ?? 0) > ROWID_LOOKUP_MAX
+      ? { kind: 'scan', pattern: like.pattern }
+      : like;
+  }
   const term = foldText(query.search ?? '');
   // The trigram index needs 3+ characters and a pattern without ESCAPE (SQLite scans the
   // whole table for `like … escape`), so a term holding a wildcard character keeps the scan.
@@ -120,7 +135,13 @@ function filtered<O>(
   sel: SelectQueryBuilder<Database, 'users', O>,
   query: UserListQuery,
   search: SearchStrategy = { kind: 'none' },
+  dialect: DialectKind = 'sqlite',
 ): SelectQueryBuilder<Database, 'users', O> {
+  // PostgreSQL turns EXISTS into a semi-join over every membership of the unit and sorts;
+  // OFFSET 0 keeps it a per-row probe of the (user_id, unit_id) index, so a page reads a page
+  // of users in id order and stops (SQLite probes per row anyway, and has no bare OFFSET).
+  const probe = <T extends { offset(n: number): T }>(q: T): T =>
+    dialect === 'postgres' ? q.offset(0) : q;
   const email = query.email !== undefined ? normaliseEmail(query.email) : undefined;
   const q = query.q?.trim().toLowerCase();
   if (email !== undefined) sel = sel.where('email', '=', email);
@@ -134,6 +155,10 @@ function filtered<O>(
     );
   } else if (search.kind === 'like') {
     sel = sel.where(sql<boolean>`search_key like ${search.pattern} escape '\\'`);
+  } else if (search.kind === 'scan') {
+    // Many hits: the id-ordered scan fills a page after a few rows; the expression keeps
+    // PostgreSQL from reading every hit through the trigram index and sorting them.
+    sel = sel.where(sql<boolean>`(search_key || '') like ${search.pattern} escape '\\'`);
   }
   if (query.integrationId !== undefined) {
     sel = sel.where('source_integration_id', '=', query.integrationId);
@@ -142,10 +167,12 @@ function filtered<O>(
     const unitId = query.unitId;
     sel = sel.where(({ exists, selectFrom }) =>
       exists(
-        selectFrom('memberships as m')
-          .select('m.id')
-          .whereRef('m.user_id', '=', 'users.id')
-          .where('m.unit_id', '=', unitId),
+        probe(
+          selectFrom('memberships as m')
+            .select('m.id')
+            .whereRef('m.user_id', '=', 'users.id')
+            .where('m.unit_id', '=', unitId),
+        ),
       ),
     );
   }
@@ -153,11 +180,13 @@ function filtered<O>(
     const typeId = query.userTypeId;
     sel = sel.where(({ exists, selectFrom }) =>
       exists(
-        selectFrom('memberships as m')
-          .innerJoin('membership_user_types as t', 't.membership_id', 'm.id')
-          .select('m.id')
-          .whereRef('m.user_id', '=', 'users.id')
-          .where('t.user_type_id', '=', typeId),
+        probe(
+          selectFrom('memberships as m')
+            .innerJoin('membership_user_types as t', 't.membership_id', 'm.id')
+            .select('m.id')
+            .whereRef('m.user_id', '=', 'users.id')
+            .where('t.user_type_id', '=', typeId),
+        ),
       ),
     );
   }
@@ -198,6 +227,7 @@ export function userListingQuery(
         .where('assigned', '=', b.assigned),
       query,
       search,
+      dialectOf(db),
     );
     if (after !== undefined) sel = sel.where('id', '>', after);
     return sel.orderBy('id').limit(limit + 1);
@@ -227,6 +257,7 @@ export async function countUsers(db: Db, orgId: string, query: UserListQuery): P
         .where('assigned', '=', b.assigned),
       query,
       search,
+      dialectOf(db),
     ).executeTakeFirst();
     total += Number(row?.n ?? 0);
   }

@@ -347,7 +347,9 @@ function UserTable(props: {
                     <>
                       <td>{formatDate(user.deactivatedAt)}</td>
                       <td>{formatDate(user.purgeAfter)}</td>
-                      <td>{integrationCell(user, props.integrationNames)}</td>
+                      <td className="cell-nowrap">
+                        {integrationCell(user, props.integrationNames)}
+                      </td>
                       <td>
                         <button
                           type="button"
@@ -385,7 +387,9 @@ function UserTable(props: {
                           ),
                         ].join(', ')}
                       </td>
-                      <td>{integrationCell(user, props.integrationNames)}</td>
+                      <td className="cell-nowrap">
+                        {integrationCell(user, props.integrationNames)}
+                      </td>
                       <td>
                         <UserStatus user={user} />
                       </td>
