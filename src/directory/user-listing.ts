@@ -7,7 +7,7 @@ import { foldText } from './search-key.ts';
 import type { DialectKind } from '../db/connect.ts';
 import { dialectOf } from '../db/dialect-of.ts';
 import { loadMemberships } from './memberships.ts';
-import type { UserWithMemberships } from './types.ts';
+import type { User, UserWithMemberships } from './types.ts';
 import { toUser } from './users.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -292,7 +292,7 @@ export async function unassignedUsersPage(
   orgId: string,
   after: string,
   limit: number,
-): Promise<UserWithMemberships[]> {
+): Promise<User[]> {
   const rows = await db
     .selectFrom('users')
     .selectAll()
@@ -303,7 +303,14 @@ export async function unassignedUsersPage(
     .orderBy('id')
     .limit(limit)
     .execute();
-  const users = rows.map(toUser);
+  return rows.map(toUser);
+}
+
+/** The users with their memberships (a page about to be shown). */
+export async function withMemberships(
+  db: Db,
+  users: readonly User[],
+): Promise<UserWithMemberships[]> {
   const memberships = await loadMemberships(
     db,
     users.map((u) => u.id),

@@ -1,7 +1,7 @@
 import type { Db } from '../db/schema.ts';
 import { decodeCursor, encodeCursor } from '../directory/cursor.ts';
-import type { UserWithMemberships } from '../directory/types.ts';
-import { unassignedUsersPage } from '../directory/user-listing.ts';
+import type { User, UserWithMemberships } from '../directory/types.ts';
+import { unassignedUsersPage, withMemberships } from '../directory/user-listing.ts';
 import { mirrorRowsByIds } from './mirror/mirror-repo.ts';
 import { loadConfig, type ReconcileConfig } from './reconcile/config.ts';
 import { explain } from './reconcile/explain.ts';
@@ -50,7 +50,7 @@ function classifier(db: Db) {
     }
     return c;
   };
-  return async (page: readonly UserWithMemberships[]): Promise<UnassignedReason[]> => {
+  return async (page: readonly User[]): Promise<UnassignedReason[]> => {
     const byIntegration = new Map<string, string[]>();
     for (const u of page) {
       if (!u.source) continue;
@@ -120,7 +120,7 @@ export async function unassignedGroupUsers(
 ): Promise<{ items: UserWithMemberships[]; nextCursor: string | null }> {
   const classify = classifier(db);
   let after = opts.cursor ? decodeCursor(opts.cursor) : '';
-  const items: UserWithMemberships[] = [];
+  const items: User[] = [];
   for (;;) {
     const page = await unassignedUsersPage(db, orgId, after, PAGE);
     const reasons = await classify(page);
@@ -128,12 +128,16 @@ export async function unassignedGroupUsers(
       if (reasons[i]?.key !== key) continue;
       if (items.length === opts.limit) {
         const last = items[items.length - 1];
-        return { items, nextCursor: last ? encodeCursor(last.id) : null };
+        return {
+          items: await withMemberships(db, items),
+          nextCursor: last ? encodeCursor(last.id) : null,
+        };
       }
       items.push(u);
     }
     const last = page[page.length - 1];
-    if (!last || page.length < PAGE) return { items, nextCursor: null };
+    if (!last || page.length < PAGE)
+      return { items: await withMemberships(db, items), nextCursor: null };
     after = last.id;
   }
 }
