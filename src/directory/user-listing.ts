@@ -76,8 +76,8 @@ export type SearchStrategy =
   | { kind: 'rows'; rowids: number[] }
   /** SQLite, many hits, counting: the trigram index's rowids as a set, no text compared. */
   | { kind: 'fts'; pattern: string }
-  /** PostgreSQL, many hits, listing: scan in id order without the trigram index. */
-  | { kind: 'scan'; pattern: string };
+  /** Many hits (or no usable index), listing: a substring test while scanning in id order. */
+  | { kind: 'scan'; term: string };
 
 /** More hits than this and the id-ordered scan finds a page sooner than rowid lookups. */
 const ROWID_LOOKUP_MAX = 2_000;
@@ -100,6 +100,7 @@ async function searchStrategy(
 ): Promise<SearchStrategy> {
   const like = likeSearch(query);
   if (like.kind !== 'like') return like;
+  const term = foldText(query.search ?? '');
   if (dialectOf(db) === 'postgres') {
     if (counting) return like;
     // Probe the trigram index (if any) for how many rows hold the term.
@@ -108,21 +109,18 @@ async function searchStrategy(
     }>`select count(*) as n from (select 1 from users where search_key like ${like.pattern} escape '\\' limit ${ROWID_LOOKUP_MAX + 1}) x`.execute(
       db,
     );
-    return Number(hits.rows[0]?.n ?? 0) > ROWID_LOOKUP_MAX
-      ? { kind: 'scan', pattern: like.pattern }
-      : like;
+    return Number(hits.rows[0]?.n ?? 0) > ROWID_LOOKUP_MAX ? { kind: 'scan', term } : like;
   }
-  const term = foldText(query.search ?? '');
   // The trigram index needs 3+ characters and a pattern without ESCAPE (SQLite scans the
   // whole table for `like … escape`), so a term holding a wildcard character keeps the scan.
-  if (Array.from(term).length < 3 || /[\\%_]/.test(term)) return like;
+  if (Array.from(term).length < 3 || /[\\%_]/.test(term)) return { kind: 'scan', term };
   const rows = await sql<{
     rowid: number;
   }>`select rowid from users_search where search_key like ${`%${term}%`} limit ${ROWID_LOOKUP_MAX + 1}`.execute(
     db,
   );
   if (rows.rows.length > ROWID_LOOKUP_MAX) {
-    return counting ? { kind: 'fts', pattern: `%${term}%` } : like;
+    return counting ? { kind: 'fts', pattern: `%${term}%` } : { kind: 'scan', term };
   }
   return { kind: 'rows', rowids: rows.rows.map((r) => r.rowid) };
 }
@@ -156,9 +154,14 @@ function filtered<O>(
   } else if (search.kind === 'like') {
     sel = sel.where(sql<boolean>`search_key like ${search.pattern} escape '\\'`);
   } else if (search.kind === 'scan') {
-    // Many hits: the id-ordered scan fills a page after a few rows; the expression keeps
-    // PostgreSQL from reading every hit through the trigram index and sorting them.
-    sel = sel.where(sql<boolean>`(search_key || '') like ${search.pattern} escape '\\'`);
+    // Many hits: the id-ordered scan fills a page after a few rows. A plain substring test
+    // (no pattern, so no escaping) is cheaper than LIKE and no index can be used for it, so
+    // PostgreSQL does not read every hit through the trigram index and sort them.
+    sel = sel.where(
+      dialect === 'postgres'
+        ? sql<boolean>`strpos(search_key, ${search.term}) > 0`
+        : sql<boolean>`instr(search_key, ${search.term}) > 0`,
+    );
   }
   if (query.integrationId !== undefined) {
     sel = sel.where('source_integration_id', '=', query.integrationId);
@@ -243,11 +246,18 @@ export function userListingQuery(
   return merged.orderBy('id').limit(limit + 1);
 }
 
-/** How many users the list would show with these filters (the totals on the tabs). */
-export async function countUsers(db: Db, orgId: string, query: UserListQuery): Promise<number> {
+/**
+ * The totals of the All, Unassigned and Deactivated tabs under the same filters: each of the
+ * four (status, assigned) partitions is counted once and the tabs are sums of them.
+ */
+export async function countTabs(
+  db: Db,
+  orgId: string,
+  query: UserListQuery,
+): Promise<{ all: number; unassigned: number; deactivated: number }> {
   const search = await searchStrategy(db, query, true);
-  let total = 0;
-  for (const b of listingBranches(query)) {
+  const n: Record<string, number> = {};
+  for (const b of listingBranches({})) {
     const row = await filtered(
       db
         .selectFrom('users')
@@ -259,9 +269,15 @@ export async function countUsers(db: Db, orgId: string, query: UserListQuery): P
       search,
       dialectOf(db),
     ).executeTakeFirst();
-    total += Number(row?.n ?? 0);
+    n[`${b.status}:${b.assigned}`] = Number(row?.n ?? 0);
   }
-  return total;
+  const get = (k: string) => n[k] ?? 0;
+  const deactivated = get('deactivated:0') + get('deactivated:1');
+  return {
+    all: get('active:0') + get('active:1') + deactivated,
+    unassigned: get('active:0'),
+    deactivated,
+  };
 }
 
 /** One page of an organisation's users, ordered by id, with their memberships. */

@@ -5,7 +5,7 @@ import type { DirectoryHooks } from '../../directory/hooks.ts';
 import { deleteManualMembership, setManualMembership } from '../../directory/memberships.ts';
 import { getUserWithMemberships } from '../../directory/user-details.ts';
 import { explainUser } from '../../sync/explain-user.ts';
-import { countUsers, listUsers, MAX_PAGE_SIZE } from '../../directory/user-listing.ts';
+import { countTabs, listUsers, MAX_PAGE_SIZE } from '../../directory/user-listing.ts';
 import { usersCsv } from '../users-export.ts';
 import { createUser, deactivateUser, reactivateUser, updateUser } from '../../directory/users.ts';
 import { emailSchema, idParams, nameSchema, userDetailView, userView } from '../schemas.ts';
@@ -72,15 +72,7 @@ export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: Director
         },
       },
     },
-    async (request) => {
-      const orgId = principalOf(request).orgId;
-      const f = request.query;
-      return {
-        all: await countUsers(ctx.db, orgId, f),
-        unassigned: await countUsers(ctx.db, orgId, { ...f, assignment: 'unassigned' }),
-        deactivated: await countUsers(ctx.db, orgId, { ...f, status: 'deactivated' }),
-      };
-    },
+    async (request) => countTabs(ctx.db, principalOf(request).orgId, request.query),
   );
 
   app.get(
