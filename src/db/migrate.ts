@@ -6,6 +6,7 @@ import { sessionsIdleLoginLimits } from './migrations/003-sessions-idle-login-li
 import { mirrorReconcile } from './migrations/005-mirror-reconcile.ts';
 import { apiTokensAudit } from './migrations/010-api-tokens-audit.ts';
 import { unassignmentGuard } from './migrations/020-unassignment-guard.ts';
+import { userSearchKey } from './migrations/030-user-search-key.ts';
 import { scopeExclusions } from './migrations/040-scope-exclusions.ts';
 
 /** Migrations in order. Append only: never edit one that has shipped. */
@@ -17,6 +18,7 @@ function migrations(dialect: DialectKind): Record<string, Migration> {
     '005-mirror-reconcile': mirrorReconcile(),
     '010-api-tokens-audit': apiTokensAudit(),
     '020-unassignment-guard': unassignmentGuard(),
+    '030-user-search-key': userSearchKey(dialect),
     '040-scope-exclusions': scopeExclusions(),
   };
 }

@@ -108,6 +108,8 @@ export interface UsersTable {
    * transaction as every membership change so "unassigned" is an indexed lookup.
    */
   assigned: Bool;
+  /** "first last email" lower-cased without accents, for the users list search (issue 13). */
+  search_key: Generated<string>;
   created_at: Iso;
   updated_at: Iso;
 }

@@ -7,11 +7,16 @@ import type { DemoFile } from './demo-file.ts';
 
 export const DEMO_ORG = 'Demo Company';
 
-/** Units of the demo: a head office and departments of the emulated tenant under it. */
+/**
+ * Units of the demo: a head office and departments of the emulated tenant under it. Shaped so
+ * the Unassigned tab shows its causes on the first start (issue 13): the frequent department
+ * "Customer Service" has no unit yet (the largest group, fixed with Create unit), "Logistics"
+ * is the name of two units (ambiguous), rarer departments have no unit, and a few users have
+ * an empty department (see demo command).
+ */
 const DEMO_UNITS = [
   'Operations',
   'Sales',
-  'Customer Service',
   'Logistics',
   'Retail',
   'Finance',
@@ -57,8 +62,13 @@ export async function seedDemo(
   const units = await listUnits(ctx.db, orgId);
   if (!units.length) {
     const head = await createUnit(ctx.db, orgId, { name: 'Head Office' }, now);
-    for (const name of DEMO_UNITS)
-      await createUnit(ctx.db, orgId, { name, parentId: head.id }, now);
+    const ids = new Map<string, string>();
+    for (const name of DEMO_UNITS) {
+      ids.set(name, (await createUnit(ctx.db, orgId, { name, parentId: head.id }, now)).id);
+    }
+    // A store's own logistics team: a second unit named "Logistics" makes the name ambiguous.
+    const retail = ids.get('Retail');
+    if (retail) await createUnit(ctx.db, orgId, { name: 'Logistics', parentId: retail }, now);
   }
   if (!(await listUserTypes(ctx.db, orgId)).length) {
     for (const name of DEMO_USER_TYPES) await createUserType(ctx.db, orgId, { name }, now);

@@ -1,15 +1,17 @@
 import { newId } from '../db/ids.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
+import type { Selectable, Updateable } from 'kysely';
 import type { Db, UsersTable } from '../db/schema.ts';
 import { isUniqueViolation } from './db-errors.ts';
 import { normaliseEmail } from './email.ts';
 import type { DirectoryHooks } from './hooks.ts';
 import { purgeDateFor } from './retention.ts';
+import { searchKey } from './search-key.ts';
 import { withTransaction } from './transaction.ts';
 import type { User } from './types.ts';
 
 /** Maps a `users` row to the domain type. */
-export function toUser(row: UsersTable): User {
+export function toUser(row: Selectable<UsersTable>): User {
   return {
     id: row.id,
     orgId: row.org_id,
@@ -101,6 +103,7 @@ export async function createUser(
           source_integration_id: null,
           source_external_id: null,
           assigned: 0,
+          search_key: searchKey(input.firstName.trim(), input.lastName.trim(), email),
           created_at: at,
           updated_at: at,
         })
@@ -129,8 +132,8 @@ export async function updateUser(
   now: Date,
 ): Promise<User> {
   return withTransaction(db, async (trx) => {
-    await getUser(trx, orgId, id);
-    const changes: Partial<UsersTable> = {};
+    const before = await getUser(trx, orgId, id);
+    const changes: Updateable<UsersTable> = {};
     if (patch.firstName !== undefined) changes.first_name = patch.firstName.trim();
     if (patch.lastName !== undefined) changes.last_name = patch.lastName.trim();
     if (patch.email !== undefined) {
@@ -139,6 +142,11 @@ export async function updateUser(
     }
     if (Object.keys(changes).length > 0) {
       changes.updated_at = now.toISOString();
+      changes.search_key = searchKey(
+        changes.first_name ?? before.firstName,
+        changes.last_name ?? before.lastName,
+        changes.email ?? before.email,
+      );
       try {
         await trx
           .updateTable('users')
@@ -211,4 +219,22 @@ export async function reactivateUser(db: Db, orgId: string, id: string, now: Dat
       .execute();
   }
   return getUser(db, orgId, id);
+}
+
+/** Recomputes the search key of these users from their stored names and email. */
+export async function refreshSearchKeys(db: Db, userIds: readonly string[]): Promise<void> {
+  for (let i = 0; i < userIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('users')
+      .select(['id', 'first_name', 'last_name', 'email'])
+      .where('id', 'in', userIds.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      await db
+        .updateTable('users')
+        .set({ search_key: searchKey(r.first_name, r.last_name, r.email) })
+        .where('id', '=', r.id)
+        .execute();
+    }
+  }
 }

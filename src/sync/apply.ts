@@ -3,6 +3,8 @@ import { addDays } from '../clock.ts';
 import { chunks } from '../db/chunks.ts';
 import type { Db, DeactivationReason } from '../db/schema.ts';
 import type { ChangeDetails } from './change-details.ts';
+import { refreshSearchKeys } from '../directory/users.ts';
+import { searchKey } from '../directory/search-key.ts';
 import type { ManagedMembership, UserPlan } from './plan.ts';
 
 /** Everything apply needs besides the plans: who, when, and how to describe memberships. */
@@ -122,6 +124,7 @@ export async function applyPlans(
         source_integration_id: ctx.integrationId,
         source_external_id: p.externalId,
         assigned: p.membership ? 1 : 0,
+        search_key: searchKey(p.user.firstName, p.user.lastName, p.user.email),
         created_at: now,
         updated_at: now,
       };
@@ -184,6 +187,11 @@ export async function applyPlans(
     }
     await db.updateTable('users').set(set).where('id', '=', p.userId).execute();
   }
+  // Names or email changed: the users list finds them by the new values.
+  await refreshSearchKeys(
+    db,
+    plans.flatMap((p) => (p.kind === 'change' && p.fields.length > 0 ? [p.userId] : [])),
+  );
   for (const ids of chunks(clearManaged, 500)) {
     await db
       .deleteFrom('memberships')

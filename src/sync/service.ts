@@ -10,6 +10,7 @@ import type { SecretBox } from '../integrations/secret-box.ts';
 import type { Logger } from '../log.ts';
 import { approveHeldDeletions } from './approve.ts';
 import { classifyFailure, graphUserSource } from './graph-source.ts';
+import type { EntraUser } from './entra-user.ts';
 import type { Run } from './run-record.ts';
 import { executeRun, type EngineDeps, type IntegrationRow } from './engine.ts';
 import { loadConfig } from './reconcile/config.ts';
@@ -72,6 +73,12 @@ export interface SyncService {
    */
   reconcileSettings(orgId: string): Promise<void>;
   setDispatcher(dispatcher: RunDispatcher): void;
+  /**
+   * The first `max` users of the integration's tenant, read from Graph with its saved
+   * credentials (the field preview before the first sync). Graph failures throw an AppError
+   * with the readable message of a failed run.
+   */
+  sampleUsers(orgId: string, integrationId: string, max: number): Promise<EntraUser[]>;
 }
 
 export function createSyncService(deps: SyncServiceDeps): SyncService {
@@ -221,6 +228,25 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       approveHeldDeletions(deps.db, orgId, runId, deps.clock.now(), deps.retentionDays, approvedBy),
     setDispatcher(d) {
       dispatcher = d;
+    },
+    async sampleUsers(orgId, integrationId, max) {
+      await integrationOf(orgId, integrationId);
+      const out: EntraUser[] = [];
+      try {
+        const client = await clientFor(integrationId);
+        for await (const page of client.listUsers()) {
+          for (const u of page.users) {
+            if (out.length >= max) return out;
+            out.push(u);
+          }
+          if (out.length >= max) return out;
+        }
+        return out;
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        const info = classifyFailure(err);
+        throw new AppError(502, info.code, info.message);
+      }
     },
   };
 }

@@ -153,7 +153,7 @@ describe.skipIf(!chromiumAvailable())('admin panel in a browser', () => {
   ): Promise<void> {
     await page.getByRole('tab', { name: tab }).click();
     await page.getByLabel('Search users').fill(text);
-    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
   }
 
   it('sends a visitor to sign-in, refuses a wrong password, then returns to the page asked for', async () => {

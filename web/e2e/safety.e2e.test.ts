@@ -157,7 +157,8 @@ describe.skipIf(!chromiumAvailable())('safe by default (issue 17) in a browser',
     await sales.getByRole('button', { name: 'Yes, delete' }).click();
     await sales.getByRole('alert').filter({ hasText: 'follow Entra' }).waitFor();
     await sales.getByRole('link', { name: 'Show members of Sales' }).click();
-    await page.getByTestId('unit-filter').waitFor();
+    // The Users list opens filtered by that unit (the filter is in the URL).
+    await page.waitForURL(/[?&]unit=/);
     const rows = page.getByTestId('users-table').locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(4);
     await expect(page.getByTestId('users-table').innerText()).resolves.not.toContain('Bea');

@@ -8,6 +8,7 @@ import { listRuns, RunInProgressError } from '../../sync/runs-repo.ts';
 import type { SyncService } from '../../sync/service.ts';
 import { principalOf, type ApiApp } from '../types.ts';
 import { registerScopeGroupRoutes } from './scope-groups.ts';
+import { registerFieldPreviewRoutes } from './field-preview.ts';
 
 const idParams = z.strictObject({ id: z.uuid() });
 const runParams = z.strictObject({ runId: z.uuid() });
@@ -48,6 +49,7 @@ const runSchema = z.object({
  */
 export function registerRunRoutes(app: ApiApp, ctx: AppContext, sync: SyncService): void {
   registerScopeGroupRoutes(app, sync);
+  registerFieldPreviewRoutes(app, ctx, sync);
   app.post(
     '/integrations/:id/test',
     {

@@ -1,24 +1,35 @@
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import type { DirectoryHooks } from '../../directory/hooks.ts';
 import { deleteManualMembership, setManualMembership } from '../../directory/memberships.ts';
 import { getUserWithMemberships } from '../../directory/user-details.ts';
 import { explainUser } from '../../sync/explain-user.ts';
-import { listUsers, MAX_PAGE_SIZE } from '../../directory/user-listing.ts';
+import { countTabs, listUsers, MAX_PAGE_SIZE } from '../../directory/user-listing.ts';
+import { usersCsv } from '../users-export.ts';
 import { createUser, deactivateUser, reactivateUser, updateUser } from '../../directory/users.ts';
 import { emailSchema, idParams, nameSchema, userDetailView, userView } from '../schemas.ts';
 import { principalOf, type ApiApp } from '../types.ts';
+import { unassignedGroups, unassignedGroupUsers } from '../../sync/unassigned-groups.ts';
+import { groupUsersQuery, groupUsersView, unassignedGroupsView } from '../unassigned-schemas.ts';
 
 const tags = ['users'];
 
 const membershipParams = z.strictObject({ id: z.uuid(), unitId: z.uuid() });
 
-const listQuery = z.object({
+const filterQuery = z.object({
   status: z.enum(['active', 'deactivated']).optional(),
   assignment: z.enum(['unassigned']).optional(),
   email: z.string().trim().min(1).max(320).optional(),
   q: z.string().trim().min(1).max(200).optional(),
+  /** Substring of the full name or email, case- and accent-insensitive. */
+  search: z.string().trim().min(1).max(200).optional(),
   unitId: z.uuid().optional(),
+  userTypeId: z.uuid().optional(),
+  integrationId: z.uuid().optional(),
+});
+
+const listQuery = filterQuery.extend({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
   cursor: z.string().min(1).max(200).optional(),
 });
@@ -47,6 +58,73 @@ export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: Director
       },
     },
     async (request) => listUsers(ctx.db, principalOf(request).orgId, request.query),
+  );
+
+  app.get(
+    '/users/counts',
+    {
+      schema: {
+        tags,
+        summary: 'Totals of the All, Unassigned and Deactivated tabs under the same filters',
+        querystring: filterQuery.omit({ status: true, assignment: true }),
+        response: {
+          200: z.object({ all: z.number(), unassigned: z.number(), deactivated: z.number() }),
+        },
+      },
+    },
+    async (request) => countTabs(ctx.db, principalOf(request).orgId, request.query),
+  );
+
+  app.get(
+    '/users/export.csv',
+    {
+      schema: {
+        tags,
+        summary: 'The filtered users list as CSV, streamed (any size)',
+        querystring: filterQuery,
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const orgId = principalOf(request).orgId;
+      const stream = Readable.from(usersCsv(ctx.db, orgId, request.query));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="users.csv"')
+        .send(stream);
+    },
+  );
+
+  app.get(
+    '/users/unassigned-groups',
+    {
+      schema: {
+        tags,
+        summary: 'Unassigned active users counted by cause (largest first), with the fix',
+        response: { 200: unassignedGroupsView },
+      },
+    },
+    async (request) => unassignedGroups(ctx.db, principalOf(request).orgId),
+  );
+
+  app.get(
+    '/users/unassigned-groups/users',
+    {
+      schema: {
+        tags,
+        summary: 'The users of one unassigned group, paged by cursor',
+        querystring: groupUsersQuery,
+        response: { 200: groupUsersView },
+      },
+    },
+    async (request) => {
+      const { key, cursor, limit } = request.query;
+      if (key === undefined) return { items: [], nextCursor: null };
+      return unassignedGroupUsers(ctx.db, principalOf(request).orgId, key, {
+        cursor,
+        limit: limit ?? 50,
+      });
+    },
   );
 
   app.post(

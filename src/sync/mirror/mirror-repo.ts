@@ -434,3 +434,70 @@ export async function liveMirrorBatch(
     activeUser: r.user_id !== null,
   }));
 }
+
+/** True once a round has put at least one row in the integration's mirror. */
+export async function mirrorHasRows(db: Db, integrationId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('entra_users')
+    .select('external_id')
+    .where('integration_id', '=', integrationId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * One page, in object id order, of the users present in Entra (not removed): their stored
+ * JSON only. Readers (field preview, unassigned groups) page through the mirror with it.
+ */
+export async function presentRowsPage(
+  db: Db,
+  integrationId: string,
+  after: string,
+  limit: number,
+): Promise<{ externalId: string; data: string }[]> {
+  const rows = await db
+    .selectFrom('entra_users')
+    .select(['external_id', 'data'])
+    .where('integration_id', '=', integrationId)
+    .where('removed', '=', 0)
+    .where('external_id', '>', after)
+    .orderBy('external_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ externalId: r.external_id, data: r.data }));
+}
+
+/** The mirror rows of these object ids (a page of users to explain), by object id. */
+export async function mirrorRowsByIds(
+  db: Db,
+  integrationId: string,
+  externalIds: readonly string[],
+): Promise<Map<string, { data: string; removed: RemovedReason | null; changedAt: string | null }>> {
+  const out = new Map<
+    string,
+    { data: string; removed: RemovedReason | null; changedAt: string | null }
+  >();
+  for (const list of chunks(externalIds, 500)) {
+    const rows = await db
+      .selectFrom('entra_users')
+      .select([
+        'external_id',
+        'email',
+        'data',
+        'removed',
+        'removed_reason',
+        'invalid_property',
+        'changed_at',
+      ])
+      .where('integration_id', '=', integrationId)
+      .where('external_id', 'in', list)
+      .execute();
+    for (const r of rows) {
+      // Scope does not matter to what is shown here: only the removal is read.
+      const c = toCandidate({ ...r, in_scope: 1 });
+      out.set(r.external_id, { data: c.data, removed: c.removed, changedAt: r.changed_at });
+    }
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { SyncExplanation } from '../types.ts';
-import { formatDate } from '../lib/format.ts';
+import { formatDateTime } from '../lib/format.ts';
 
 const OUTCOME: Record<SyncExplanation['unit']['outcome'], string> = {
   matched: 'matched',
@@ -10,6 +10,11 @@ const OUTCOME: Record<SyncExplanation['unit']['outcome'], string> = {
   empty: 'empty',
 };
 
+/** An Entra value as shown: empty values say so. */
+function text(v: string | boolean | null | undefined): string {
+  return v === null || v === undefined || v === '' ? '(empty)' : String(v);
+}
+
 /** SPEC §5.15: the Entra values the sync used for this user, and what matched and why not. */
 export function SyncExplanationPanel({ sync }: { sync: SyncExplanation }): ReactNode {
   const { unit, userTypes } = sync;
@@ -18,6 +23,19 @@ export function SyncExplanationPanel({ sync }: { sync: SyncExplanation }): React
       <h2 id="sync-title">Why this placement</h2>
       {sync.excluded ? <p>Not synchronised: {sync.excluded}.</p> : null}
       <dl className="explanation">
+        <dt>Entra names</dt>
+        <dd data-testid="entra-names">
+          {text(sync.entra.givenName)} {text(sync.entra.surname)}
+        </dd>
+        <dt>Entra mail / UPN</dt>
+        <dd className="wrap">
+          {text(sync.entra.mail)} / {text(sync.entra.userPrincipalName)}
+        </dd>
+        <dt>Account</dt>
+        <dd>
+          {sync.entra.accountEnabled === false ? 'disabled in Entra' : 'enabled'}
+          {sync.entra.userType ? `, ${String(sync.entra.userType)}` : ''}
+        </dd>
         <dt>
           Unit field <code>{unit.field}</code>
         </dt>
@@ -42,7 +60,7 @@ export function SyncExplanationPanel({ sync }: { sync: SyncExplanation }): React
             : ''}
         </dd>
         <dt>Entra last changed</dt>
-        <dd>{sync.entraChangedAt ? formatDate(sync.entraChangedAt) : 'unknown'}</dd>
+        <dd>{sync.entraChangedAt ? formatDateTime(sync.entraChangedAt) : 'unknown'}</dd>
       </dl>
     </section>
   );

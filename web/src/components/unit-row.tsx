@@ -147,7 +147,7 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
             </span>
             {unit.memberCount ? (
               <Link
-                to={`${paths.users()}?unitId=${encodeURIComponent(unit.id)}`}
+                to={`${paths.users()}?unit=${encodeURIComponent(unit.id)}`}
                 aria-label={`Show members of ${unit.name}`}
               >
                 Show members

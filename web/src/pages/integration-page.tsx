@@ -2,6 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, messageOf, type FieldIssue } from '../api.ts';
 import { Alert, LoadState } from '../components/alert.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
+import { FieldPreviewPanel } from '../components/field-preview-panel.tsx';
 import { IntegrationFormFields } from '../components/integration-form-fields.tsx';
 import { RunHistory } from '../components/run-history.tsx';
 import { TestResultView } from '../components/test-result.tsx';
@@ -363,6 +364,15 @@ function IntegrationEditor({
             </button>
           </div>
         </section>
+      ) : null}
+
+      {saved?.secretSet ? (
+        <FieldPreviewPanel
+          integrationId={saved.id}
+          unitField={form.unitField}
+          userTypeField={form.userTypeField}
+          onUse={change}
+        />
       ) : null}
 
       {saved ? (

@@ -1,0 +1,72 @@
+/**
+ * Calls of the administrator's view (issue 13): field preview, unassigned groups, the
+ * filtered users list, its totals and CSV export. The shapes are the server's zod schemas,
+ * imported as types only, so the panel cannot drift from the API.
+ */
+import type { FieldPreviewBody, FieldPreviewView } from '../../src/http/preview-schemas.ts';
+import type { GroupUsersView, UnassignedGroupsView } from '../../src/http/unassigned-schemas.ts';
+import { query, request } from './api.ts';
+import type { Page, User } from './types.ts';
+
+const id = encodeURIComponent;
+
+export function fieldPreview(
+  integrationId: string,
+  body: FieldPreviewBody,
+): Promise<FieldPreviewView> {
+  return request('POST', `/integrations/${id(integrationId)}/field-preview`, body);
+}
+
+export function unassignedGroups(): Promise<UnassignedGroupsView> {
+  return request('GET', '/users/unassigned-groups');
+}
+
+export function groupUsers(
+  key: string,
+  cursor: string | null,
+  limit = 20,
+): Promise<GroupUsersView> {
+  return request('GET', `/users/unassigned-groups/users${query({ key, cursor, limit })}`);
+}
+
+export type UserTab = 'all' | 'unassigned' | 'deactivated';
+
+/** The users list's filters, as they stand in the page's URL. */
+export interface UserFilters {
+  search: string;
+  unitId: string;
+  userTypeId: string;
+  integrationId: string;
+}
+
+function filterParams(tab: UserTab, f: UserFilters) {
+  return {
+    ...(tab === 'unassigned' ? { assignment: 'unassigned' } : {}),
+    ...(tab === 'deactivated' ? { status: 'deactivated' } : {}),
+    search: f.search.trim(),
+    unitId: f.unitId,
+    userTypeId: f.userTypeId,
+    integrationId: f.integrationId,
+  };
+}
+
+export function listFilteredUsers(
+  tab: UserTab,
+  f: UserFilters,
+  cursor: string | null,
+  limit = 50,
+): Promise<Page<User>> {
+  return request('GET', `/users${query({ ...filterParams(tab, f), limit, cursor })}`);
+}
+
+export function userCounts(
+  f: UserFilters,
+): Promise<{ all: number; unassigned: number; deactivated: number }> {
+  const { search, unitId, userTypeId, integrationId } = filterParams('all', f);
+  return request('GET', `/users/counts${query({ search, unitId, userTypeId, integrationId })}`);
+}
+
+/** The URL of the CSV export of the list as filtered (a plain link: the browser streams it). */
+export function exportCsvUrl(tab: UserTab, f: UserFilters): string {
+  return `/api/v1/users/export.csv${query(filterParams(tab, f))}`;
+}
