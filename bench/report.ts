@@ -137,7 +137,8 @@ export function renderReport(rep: BenchReport): string {
     out.push('## Reconcile from the mirror after a platform change (no Graph request)', '');
     out.push(
       'A unit named like the department of 1% of the users is created after the full run; the ' +
-        '`settings` reconcile re-evaluates every mirrored user and places that 1%.',
+        '`settings` reconcile reads the mirror for the users whose values use that name and ' +
+        'places that 1%, without a Graph request.',
     );
     out.push('');
     out.push(

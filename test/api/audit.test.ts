@@ -181,6 +181,22 @@ describeEachDialect('audit log', (dialect) => {
       `/integrations/${integration}/exclusion-preview`,
       { exclusionRules: [{ field: 'department', operator: 'equals', value: 'Test' }] },
     );
+    // What-if questions (nothing changes) are audited too: who looked at what, and when.
+    await step('POST', '/integrations/:id/impact', `/integrations/${integration}/impact`, {
+      includeGuests: true,
+    });
+    await step(
+      'POST',
+      '/integrations/:id/field-preview',
+      // The environment's own integration: its credentials work, so the sample is read.
+      `/integrations/${env.integrationId}/field-preview`,
+      { unitField: 'department', userTypeField: 'jobTitle' },
+    );
+    await step('POST', '/units/impact', '/units/impact', { action: 'create', name: 'What if' });
+    await step('POST', '/user-types/impact', '/user-types/impact', {
+      action: 'create',
+      name: 'What if',
+    });
     const preview = await step(
       'POST',
       '/integrations/:id/sync',

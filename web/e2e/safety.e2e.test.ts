@@ -84,7 +84,7 @@ describe.skipIf(!chromiumAvailable())('safe by default (issue 17) in a browser',
     expect(await page.getByLabel('Enabled').isDisabled()).toBe(true);
 
     // A preview first: it changes nothing, and Enable then shows its counts.
-    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
     await page.waitForURL((url) => url.pathname.startsWith('/runs/'));
     await runEnded('succeeded');
     await page.goto(`${base}/integrations/${integrationId}`);
@@ -245,6 +245,18 @@ describe.skipIf(!chromiumAvailable())('safe by default (issue 17) in a browser',
       (u) => u.mail === 'ada.byron@contoso.example',
     );
     if (!ada) throw new Error('no Ada');
+    // Independent of the test before: its unassignment threshold of 2 is switched off again,
+    // and the reconcile that change queues has finished before the synchronisation starts.
+    await env.api('PATCH', `/integrations/${integrationId}`, { unassignmentThreshold: 0 });
+    await expect
+      .poll(
+        async () => {
+          const res = await env.api('GET', `/integrations/${integrationId}/runs?limit=1`);
+          return (res.body as { items: { status: string }[] }).items[0]?.status ?? '';
+        },
+        { timeout: 20_000 },
+      )
+      .not.toMatch(/^(queued|running)$/);
     env.emulator.tenant.updateUser(ada.id, { accountEnabled: false });
     await page.goto(`${base}/integrations/${integrationId}`);
     await page.getByRole('button', { name: 'Initiate synchronisation' }).click();

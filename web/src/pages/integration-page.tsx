@@ -170,13 +170,15 @@ function IntegrationEditor({
     setTestResult(null);
     try {
       const result = await testIntegration(integrationId);
-      setTestResult(result);
+      // The Enable offer shows the last preview's counts: read them before showing the result,
+      // so the offer never appears without them.
       if (result.ok) {
         const runs = await listRuns(integrationId, 20);
         setLastPreview(
           runs.find((r) => r.dryRun && (r.status === 'succeeded' || r.status === 'held')) ?? null,
         );
       }
+      setTestResult(result);
     } catch (err) {
       setNotice({ kind: 'error', text: messageOf(err) });
     } finally {
