@@ -49,6 +49,24 @@ describe.skipIf(!chromiumAvailable())('safe by default (issue 17) in a browser',
     await h?.close();
   });
 
+  /**
+   * Waits until the integration has no queued or running run: the settings reconcile a PATCH
+   * queues, or the scheduler's first run of a newly enabled integration, would otherwise race
+   * the next step (an approval is refused while a run is active).
+   */
+  async function noActiveRun(): Promise<void> {
+    await expect
+      .poll(
+        async () => {
+          const res = await env.api('GET', `/integrations/${integrationId}/runs?limit=5`);
+          const items = (res.body as { items: { status: string }[] }).items;
+          return items.some((r) => r.status === 'queued' || r.status === 'running');
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(false);
+  }
+
   async function runEnded(expected: string): Promise<void> {
     const status = page.getByTestId('run-status');
     await status.filter({ hasText: /^(succeeded|failed|held)/ }).waitFor({ timeout: 30_000 });
@@ -105,6 +123,7 @@ describe.skipIf(!chromiumAvailable())('safe by default (issue 17) in a browser',
   });
 
   it('the change log of a real run reads in words, with an action filter and a search', async () => {
+    await noActiveRun();
     await page.getByRole('button', { name: 'Initiate synchronisation' }).click();
     await page.waitForURL((url) => url.pathname.startsWith('/runs/'));
     await runEnded('succeeded');
@@ -227,6 +246,7 @@ describe.skipIf(!chromiumAvailable())('safe by default (issue 17) in a browser',
     ).toBe(true);
     await screenshot(page, 'run-held-unassignments');
 
+    await noActiveRun();
     await page.getByRole('button', { name: 'Approve held changes' }).click();
     await page.getByRole('button', { name: 'Yes, approve' }).click();
     await runEnded('succeeded');
@@ -248,15 +268,7 @@ describe.skipIf(!chromiumAvailable())('safe by default (issue 17) in a browser',
     // Independent of the test before: its unassignment threshold of 2 is switched off again,
     // and the reconcile that change queues has finished before the synchronisation starts.
     await env.api('PATCH', `/integrations/${integrationId}`, { unassignmentThreshold: 0 });
-    await expect
-      .poll(
-        async () => {
-          const res = await env.api('GET', `/integrations/${integrationId}/runs?limit=1`);
-          return (res.body as { items: { status: string }[] }).items[0]?.status ?? '';
-        },
-        { timeout: 20_000 },
-      )
-      .not.toMatch(/^(queued|running)$/);
+    await noActiveRun();
     env.emulator.tenant.updateUser(ada.id, { accountEnabled: false });
     await page.goto(`${base}/integrations/${integrationId}`);
     await page.getByRole('button', { name: 'Initiate synchronisation' }).click();
