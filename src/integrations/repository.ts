@@ -241,3 +241,102 @@ export async function findLastRuns(
   }
   return out;
 }
+
+/*
+ * The sync engine's reads and writes of integrations, here so that this module stays the
+ * table's only owner (the engine asks; it never writes another module's table).
+ */
+
+/** The whole row of an integration (sync engine); `orgId` restricts it to one organisation. */
+export async function findIntegrationRow(
+  db: Db,
+  id: string,
+  orgId?: string,
+): Promise<Selectable<IntegrationsTable> | undefined> {
+  let q = db.selectFrom('integrations').selectAll().where('id', '=', id);
+  if (orgId !== undefined) q = q.where('org_id', '=', orgId);
+  return q.executeTakeFirst();
+}
+
+/** Every integration row of an organisation (impact of a hypothetical configuration). */
+export async function listIntegrationRowsOfOrg(
+  db: Db,
+  orgId: string,
+): Promise<Selectable<IntegrationsTable>[]> {
+  return db.selectFrom('integrations').selectAll().where('org_id', '=', orgId).execute();
+}
+
+/** Enabled integrations of an organisation that have been reconciled at least once. */
+export async function listReconciledIntegrationIds(db: Db, orgId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('integrations')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('enabled', '=', 1)
+    .where('reconciled_config', 'is not', null)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The end of a Graph round (SPEC §5.1): the delta link moves, a full run is no longer
+ * required and credential failures are cleared — only if nobody changed the settings since
+ * the run read them (`expectedUpdatedAt`): a new tenant asks for a full run of its own.
+ */
+export async function commitRound(
+  db: Db,
+  id: string,
+  round: { deltaLink: string | null; expectedUpdatedAt: string },
+): Promise<void> {
+  await db
+    .updateTable('integrations')
+    .set({
+      ...(round.deltaLink ? { delta_link: round.deltaLink } : {}),
+      full_sync_required: 0,
+      credential_failures: 0,
+      attention_message: null,
+    })
+    .where('id', '=', id)
+    .where('updated_at', '=', round.expectedUpdatedAt)
+    .execute();
+}
+
+/** The configuration the directory is now reconciled with (sync/reconcile/config.ts). */
+export async function saveReconciledConfig(db: Db, id: string, snapshot: string): Promise<void> {
+  await db
+    .updateTable('integrations')
+    .set({ reconciled_config: snapshot })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A run failed on credentials: counts it and keeps the reason for "needs attention". */
+export async function recordCredentialFailure(
+  db: Db,
+  id: string,
+  failures: number,
+  message: string,
+): Promise<void> {
+  await db
+    .updateTable('integrations')
+    .set({ credential_failures: failures, attention_message: message })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Where the group scope's membership reading stands (sync/scope/group-scope.ts). */
+export async function saveGroupScopeState(
+  db: Db,
+  integrationId: string,
+  s: { loaded: string | null; link: string | null; tracked: string[] | null },
+): Promise<void> {
+  await db
+    .updateTable('integrations')
+    .set({
+      scope_loaded: s.loaded,
+      group_delta_link: s.link,
+      group_delta_groups: s.tracked ? JSON.stringify(s.tracked) : null,
+    })
+    .where('id', '=', integrationId)
+    .execute();
+}

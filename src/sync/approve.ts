@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { findIntegrationRow } from '../integrations/repository.ts';
 import type { Database } from '../db/schema.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { loadConfig } from './reconcile/config.ts';
@@ -47,11 +48,7 @@ export async function approveHeldDeletions(
   }
   const active = await findActiveRun(db, row.integration_id);
   if (active) throw new RunInProgressError(active.id);
-  const integration = await db
-    .selectFrom('integrations')
-    .selectAll()
-    .where('id', '=', row.integration_id)
-    .executeTakeFirst();
+  const integration = await findIntegrationRow(db, row.integration_id);
   if (!integration) throw new NotFoundError('Integration');
   const at = now.toISOString();
   const scope = {

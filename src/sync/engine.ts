@@ -1,4 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
+import {
+  commitRound,
+  findIntegrationRow,
+  recordCredentialFailure,
+  saveReconciledConfig,
+} from '../integrations/repository.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, IntegrationsTable } from '../db/schema.ts';
 import { refreshStatistics } from '../db/statistics.ts';
@@ -23,6 +29,7 @@ import {
   getRunRow,
   heartbeat,
   resetRoundProgress,
+  setRunMode,
   transitionRun,
 } from './runs-repo.ts';
 import { refreshGroupScope } from './scope/group-scope.ts';
@@ -91,7 +98,7 @@ export async function executeRun(deps: EngineDeps, runId: string): Promise<Run |
 }
 
 async function loadIntegration(db: Kysely<Database>, id: string) {
-  return db.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
+  return findIntegrationRow(db, id);
 }
 
 async function executeClaimed(
@@ -119,11 +126,7 @@ async function executeClaimed(
     if (requested !== 'reconcile') {
       const source = await deps.openSource(integration);
       for (;;) {
-        await db
-          .updateTable('sync_runs')
-          .set({ mode: full ? 'full' : 'incremental' })
-          .where('id', '=', runId)
-          .execute();
+        await setRunMode(db, runId, full ? 'full' : 'incremental');
         // A run picked up after a crash reads its round again: the mirror takes identical
         // entries without marking them changed, so nothing is reconciled twice.
         await resetRoundProgress(db, runId);
@@ -195,14 +198,12 @@ async function executeClaimed(
     });
     // Only credential failures touch the integration (an empty SET is invalid SQL).
     if (info.credential) {
-      await db
-        .updateTable('integrations')
-        .set({
-          credential_failures: integration.credential_failures + 1,
-          attention_message: info.message,
-        })
-        .where('id', '=', integration.id)
-        .execute();
+      await recordCredentialFailure(
+        db,
+        integration.id,
+        integration.credential_failures + 1,
+        info.message,
+      );
     }
     return getRun(db, runId);
   }
@@ -316,23 +317,12 @@ async function finish(
         // The delta link moves only now that the whole round is applied (SPEC §5.1), and
         // only if nobody changed the settings meanwhile: a new tenant requires a full run,
         // which the settings change already asked for.
-        await trx
-          .updateTable('integrations')
-          .set({
-            ...(round.deltaLink ? { delta_link: round.deltaLink } : {}),
-            full_sync_required: 0,
-            credential_failures: 0,
-            attention_message: null,
-          })
-          .where('id', '=', integration.id)
-          .where('updated_at', '=', integration.updated_at)
-          .execute();
+        await commitRound(trx, integration.id, {
+          deltaLink: round.deltaLink,
+          expectedUpdatedAt: integration.updated_at,
+        });
       }
-      await trx
-        .updateTable('integrations')
-        .set({ reconciled_config: round.snapshot })
-        .where('id', '=', integration.id)
-        .execute();
+      await saveReconciledConfig(trx, integration.id, round.snapshot);
       if (!anyHeld) {
         await closeHeldRuns(
           trx,

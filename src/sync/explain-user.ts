@@ -1,4 +1,5 @@
 import type { Db } from '../db/schema.ts';
+import { findIntegrationRow } from '../integrations/repository.ts';
 import { findMirrorRow } from './mirror/mirror-repo.ts';
 import { loadConfig } from './reconcile/config.ts';
 import { explain, type SyncExplanation } from './reconcile/explain.ts';
@@ -13,11 +14,7 @@ export async function explainUser(
   source: { integrationId: string; externalId: string } | null,
 ): Promise<SyncExplanation | null> {
   if (!source) return null;
-  const integration = await db
-    .selectFrom('integrations')
-    .selectAll()
-    .where('id', '=', source.integrationId)
-    .executeTakeFirst();
+  const integration = await findIntegrationRow(db, source.integrationId);
   const row = await findMirrorRow(db, source.integrationId, source.externalId);
   if (!integration || !row) return null;
   const user = parseStoredEntraUser(row.data);

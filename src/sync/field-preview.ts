@@ -1,4 +1,5 @@
 import type { Db, MatchField } from '../db/schema.ts';
+import { findIntegrationRow } from '../integrations/repository.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { EntraUser } from './entra-user.ts';
 import { mirrorHasRows, presentRowsPage } from './mirror/mirror-repo.ts';
@@ -38,12 +39,7 @@ export async function fieldPreview(
   fields: { unitField: MatchField; userTypeField: MatchField },
   readSample: SampleReader,
 ): Promise<FieldPreviewResult> {
-  const integration = await db
-    .selectFrom('integrations')
-    .selectAll()
-    .where('id', '=', integrationId)
-    .where('org_id', '=', orgId)
-    .executeTakeFirst();
+  const integration = await findIntegrationRow(db, integrationId, orgId);
   if (!integration) throw new NotFoundError('Integration');
   if (fields.unitField === fields.userTypeField) {
     throw new ValidationError('The user type field must differ from the unit field', [

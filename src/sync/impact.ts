@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { listIntegrationRowsOfOrg } from '../integrations/repository.ts';
 import type { Database, Db } from '../db/schema.ts';
 import type { ChangeRow } from './apply.ts';
 import type { MappingSettings } from './map.ts';
@@ -106,11 +107,7 @@ export async function computeImpact(
     await db.transaction().execute(async (trx) => {
       if (opts.change) await opts.change(trx);
       const impact = noImpact();
-      const integrations = await trx
-        .selectFrom('integrations')
-        .selectAll()
-        .where('org_id', '=', orgId)
-        .execute();
+      const integrations = await listIntegrationRowsOfOrg(trx, orgId);
       const units = await trx
         .selectFrom('units')
         .select(['id', 'name'])

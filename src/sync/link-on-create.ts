@@ -1,4 +1,5 @@
 import type { Db } from '../db/schema.ts';
+import { findIntegrationRow } from '../integrations/repository.ts';
 import type { DirectoryHooks } from '../directory/hooks.ts';
 import { findClaimableByEmail, findMirrorRow, markForReconcile } from './mirror/mirror-repo.ts';
 import { loadConfig } from './reconcile/config.ts';
@@ -18,11 +19,7 @@ export async function linkKnownEntraUser(
 ): Promise<boolean> {
   const known = await findClaimableByEmail(db, user.orgId, user.email.toLowerCase());
   for (const k of known) {
-    const integration = await db
-      .selectFrom('integrations')
-      .selectAll()
-      .where('id', '=', k.integration_id)
-      .executeTakeFirst();
+    const integration = await findIntegrationRow(db, k.integration_id);
     const row = await findMirrorRow(db, k.integration_id, k.external_id);
     if (!integration || !row) continue;
     const plans = await reconcileRows(

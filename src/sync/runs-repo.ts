@@ -208,3 +208,8 @@ export async function closeHeldRuns(
   }
   return held.length;
 }
+
+/** Records whether a run reads Entra fully or incrementally (it may fall back to full). */
+export async function setRunMode(db: Db, id: string, mode: RunMode): Promise<void> {
+  await db.updateTable('sync_runs').set({ mode }).where('id', '=', id).execute();
+}

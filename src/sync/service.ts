@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { findIntegrationRow, listReconciledIntegrationIds } from '../integrations/repository.ts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Database, RunTrigger } from '../db/schema.ts';
@@ -116,11 +117,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   };
 
   async function reconcileIfOutdated(integrationId: string): Promise<void> {
-    const row = await deps.db
-      .selectFrom('integrations')
-      .selectAll()
-      .where('id', '=', integrationId)
-      .executeTakeFirst();
+    const row = await findIntegrationRow(deps.db, integrationId);
     if (!row || row.enabled !== 1 || row.reconciled_config === null) return;
     const config = await loadConfig(deps.db, row);
     if (config.snapshot === row.reconciled_config) return;
@@ -143,12 +140,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   }
 
   async function integrationOf(orgId: string, integrationId: string) {
-    const row = await deps.db
-      .selectFrom('integrations')
-      .select(['id', 'org_id', 'scope_mode'])
-      .where('id', '=', integrationId)
-      .where('org_id', '=', orgId)
-      .executeTakeFirst();
+    const row = await findIntegrationRow(deps.db, integrationId, orgId);
     if (!row) throw new NotFoundError('Integration');
     return row;
   }
@@ -191,14 +183,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       return run;
     },
     async reconcileSettings(orgId) {
-      const ids = await deps.db
-        .selectFrom('integrations')
-        .select('id')
-        .where('org_id', '=', orgId)
-        .where('enabled', '=', 1)
-        .where('reconciled_config', 'is not', null)
-        .execute();
-      for (const { id } of ids) await reconcileIfOutdated(id);
+      for (const id of await listReconciledIntegrationIds(deps.db, orgId)) {
+        await reconcileIfOutdated(id);
+      }
     },
     async testConnection(orgId, integrationId) {
       const row = await integrationOf(orgId, integrationId);

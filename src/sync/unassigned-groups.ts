@@ -1,4 +1,5 @@
 import type { Db } from '../db/schema.ts';
+import { findIntegrationRow } from '../integrations/repository.ts';
 import { decodeCursor, encodeCursor } from '../directory/cursor.ts';
 import type { User, UserWithMemberships } from '../directory/types.ts';
 import { unassignedUsersPage, withMemberships } from '../directory/user-listing.ts';
@@ -40,12 +41,7 @@ function classifier(db: Db) {
   const configOf = (integrationId: string) => {
     let c = configs.get(integrationId);
     if (!c) {
-      c = db
-        .selectFrom('integrations')
-        .selectAll()
-        .where('id', '=', integrationId)
-        .executeTakeFirst()
-        .then((row) => (row ? loadConfig(db, row) : null));
+      c = findIntegrationRow(db, integrationId).then((row) => (row ? loadConfig(db, row) : null));
       configs.set(integrationId, c);
     }
     return c;

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/schema.ts';
+import { saveGroupScopeState } from '../../integrations/repository.ts';
 import { ResyncRequiredError } from '../../graph/errors.ts';
 import { GROUP_DELTA_FILTER_MAX } from '../../graph/groups.ts';
 import type { GroupDeltaPage, GroupDeltaStart } from '../../graph/types.ts';
@@ -42,7 +43,7 @@ export async function refreshGroupScope(
   if (integration.scope_mode !== 'groups') {
     if (integration.scope_loaded !== null || integration.group_delta_link !== null) {
       await clearScope(db, id);
-      await saveScopeState(db, id, { loaded: null, link: null, tracked: null });
+      await saveGroupScopeState(db, id, { loaded: null, link: null, tracked: null });
     }
     return;
   }
@@ -74,7 +75,7 @@ export async function refreshGroupScope(
     link = round.deltaLink;
     if (!fromScratch && round.changes === 0 && loaded) {
       // Nothing changed since the last round: same closure, same users, only a new link.
-      await saveScopeState(db, id, { loaded: key, link, tracked });
+      await saveGroupScopeState(db, id, { loaded: key, link, tracked });
       return;
     }
     const closure = groupClosure(chosen, await nestedGroupEdges(db, id));
@@ -82,7 +83,7 @@ export async function refreshGroupScope(
     if (missing.length === 0 || widen >= MAX_WIDENINGS) {
       const changed = await replaceScopeUsers(db, id, closure);
       await markForReconcile(db, id, changed);
-      await saveScopeState(db, id, { loaded: key, link, tracked });
+      await saveGroupScopeState(db, id, { loaded: key, link, tracked });
       return;
     }
     // A nested group we do not follow yet: follow it too, from scratch.
@@ -142,22 +143,6 @@ async function applyRound(
     });
   }
   return { deltaLink, changes };
-}
-
-async function saveScopeState(
-  db: Db,
-  integrationId: string,
-  s: { loaded: string | null; link: string | null; tracked: string[] | null },
-): Promise<void> {
-  await db
-    .updateTable('integrations')
-    .set({
-      scope_loaded: s.loaded,
-      group_delta_link: s.link,
-      group_delta_groups: s.tracked ? JSON.stringify(s.tracked) : null,
-    })
-    .where('id', '=', integrationId)
-    .execute();
 }
 
 function parseIds(json: string | null): string[] {
