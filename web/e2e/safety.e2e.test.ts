@@ -310,7 +310,7 @@ describe.skipIf(!chromiumAvailable())('safe by default (issue 17) in a browser',
     const wide: string[] = [];
     for (const [name, path] of screens) {
       await page.goto(`${base}${path}`);
-      await page.locator('main h1').first().waitFor();
+      await page.locator('main h1').first().waitFor({ timeout: 30_000 });
       await page.waitForLoadState('networkidle');
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       if (width > 390) {
