@@ -151,6 +151,16 @@ function inScopeOf(alias: 'e') {
   );
 }
 
+/** The columns every reader of a mirror row for the reconcile needs (alias `e`). */
+const ROW_COLUMNS = [
+  'e.external_id',
+  'e.email',
+  'e.data',
+  'e.removed',
+  'e.removed_reason',
+  'e.invalid_property',
+] as const;
+
 function toCandidate(r: RawRow): CandidateRow {
   const reason = r.removed_reason;
   const removed: RemovedReason | null =
@@ -185,17 +195,7 @@ export async function candidateBatch(
 ): Promise<CandidateRow[]> {
   let q = db
     .selectFrom('entra_users as e')
-    .select([
-      'e.external_id',
-      'e.email',
-      'e.data',
-      'e.removed',
-      'e.removed_reason',
-      'e.invalid_property',
-      'e.outcome',
-      'e.todo',
-      inScopeOf('e'),
-    ])
+    .select([...ROW_COLUMNS, 'e.outcome', 'e.todo', inScopeOf('e')])
     .where('e.integration_id', '=', integrationId)
     .where('e.external_id', '>', opts.after)
     .orderBy('e.external_id')
@@ -280,15 +280,7 @@ export async function pendingBatchOf(
 ): Promise<CandidateRow[]> {
   const rows = await db
     .selectFrom('entra_users as e')
-    .select([
-      'e.external_id',
-      'e.email',
-      'e.data',
-      'e.removed',
-      'e.removed_reason',
-      'e.invalid_property',
-      inScopeOf('e'),
-    ])
+    .select([...ROW_COLUMNS, inScopeOf('e')])
     .where('integration_id', '=', integrationId)
     .where('todo', '<>', 0)
     .where('todo', '=', 2)
