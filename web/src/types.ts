@@ -2,37 +2,13 @@
  * Shapes of the REST API (SPEC §6) as the panel reads them. Fields marked optional may be
  * missing from older servers: every screen renders without them.
  */
+import { MATCH_FIELDS } from '../../src/integrations/match-fields.ts';
 
-/** The Entra user properties an integration can match units and user types on. */
-export const MATCH_FIELDS = [
-  'jobTitle',
-  'companyName',
-  'department',
-  'streetAddress',
-  'state',
-  'country',
-  'officeLocation',
-  'city',
-  'postalCode',
-  'employeeType',
-  'employeeOrgData/division',
-  'employeeOrgData/costCenter',
-  'onPremisesExtensionAttributes/extensionAttribute1',
-  'onPremisesExtensionAttributes/extensionAttribute2',
-  'onPremisesExtensionAttributes/extensionAttribute3',
-  'onPremisesExtensionAttributes/extensionAttribute4',
-  'onPremisesExtensionAttributes/extensionAttribute5',
-  'onPremisesExtensionAttributes/extensionAttribute6',
-  'onPremisesExtensionAttributes/extensionAttribute7',
-  'onPremisesExtensionAttributes/extensionAttribute8',
-  'onPremisesExtensionAttributes/extensionAttribute9',
-  'onPremisesExtensionAttributes/extensionAttribute10',
-  'onPremisesExtensionAttributes/extensionAttribute11',
-  'onPremisesExtensionAttributes/extensionAttribute12',
-  'onPremisesExtensionAttributes/extensionAttribute13',
-  'onPremisesExtensionAttributes/extensionAttribute14',
-  'onPremisesExtensionAttributes/extensionAttribute15',
-] as const;
+/**
+ * The Entra user properties an integration can match units and user types on: the server's
+ * own list (a plain constant module, so the panel bundles nothing else from the server).
+ */
+export { MATCH_FIELDS };
 export type MatchField = (typeof MATCH_FIELDS)[number];
 
 /** What an exclusion rule may test: the match fields and a few account properties. */
