@@ -2,7 +2,7 @@ import type { Db, MatchField } from '../db/schema.ts';
 import { findIntegrationRow } from '../integrations/repository.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { EntraUser } from './entra-user.ts';
-import { mirrorHasRows, presentRowsPage } from './mirror/mirror-repo.ts';
+import { dataPage, mirrorHasRows } from './mirror/mirror-repo.ts';
 import { loadConfig } from './reconcile/config.ts';
 import {
   addPreviewUser,
@@ -55,7 +55,7 @@ export async function fieldPreview(
   if (await mirrorHasRows(db, integration.id)) {
     let after = '';
     for (;;) {
-      const page = await presentRowsPage(db, integration.id, after, MIRROR_PAGE);
+      const page = await dataPage(db, integration.id, 'present', after, MIRROR_PAGE);
       for (const row of page) {
         const user = parseStoredEntraUser(row.data);
         if (user) add(user);

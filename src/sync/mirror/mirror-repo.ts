@@ -344,22 +344,28 @@ export async function markForReconcile(
   }
 }
 
-/** One page of settled rows (object id and values), in object id order: for name-change scans. */
-export async function settledDataPage(
+/**
+ * One page, in object id order, of the rows' object ids and stored values: the settled rows
+ * (`todo = 0`, scanned for a unit or user type name change) or the users present in Entra
+ * (not removed: field preview, unassigned groups). Never the whole mirror at once.
+ */
+export async function dataPage(
   db: Db,
   integrationId: string,
+  which: 'settled' | 'present',
   after: string,
   limit: number,
-): Promise<{ external_id: string; data: string }[]> {
-  return db
+): Promise<{ externalId: string; data: string }[]> {
+  const rows = await db
     .selectFrom('entra_users')
     .select(['external_id', 'data'])
     .where('integration_id', '=', integrationId)
-    .where('todo', '=', 0)
+    .where(which === 'settled' ? 'todo' : 'removed', '=', 0)
     .where('external_id', '>', after)
     .orderBy('external_id')
     .limit(limit)
     .execute();
+  return rows.map((r) => ({ externalId: r.external_id, data: r.data }));
 }
 
 /** A mirror row by object id, with when Entra last changed it. */
@@ -447,28 +453,6 @@ export async function mirrorHasRows(db: Db, integrationId: string): Promise<bool
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
-}
-
-/**
- * One page, in object id order, of the users present in Entra (not removed): their stored
- * JSON only. Readers (field preview, unassigned groups) page through the mirror with it.
- */
-export async function presentRowsPage(
-  db: Db,
-  integrationId: string,
-  after: string,
-  limit: number,
-): Promise<{ externalId: string; data: string }[]> {
-  const rows = await db
-    .selectFrom('entra_users')
-    .select(['external_id', 'data'])
-    .where('integration_id', '=', integrationId)
-    .where('removed', '=', 0)
-    .where('external_id', '>', after)
-    .orderBy('external_id')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ externalId: r.external_id, data: r.data }));
 }
 
 /** The mirror rows of these object ids (a page of users to explain), by object id. */

@@ -9,7 +9,7 @@ import {
   pendingDeactivationBatch,
   markForReconcile,
   recordOutcomes,
-  settledDataPage,
+  dataPage,
   type CandidateRow,
   type RowOutcome,
 } from '../mirror/mirror-repo.ts';
@@ -126,14 +126,14 @@ async function markAffectedRows(
   if (!change.unitKeys.size && !change.userTypeKeys.size) return;
   let after = '';
   for (;;) {
-    const page = await settledDataPage(db, scope.integrationId, after, SCAN_BATCH);
+    const page = await dataPage(db, scope.integrationId, 'settled', after, SCAN_BATCH);
     if (!page.length) return;
-    after = page[page.length - 1]?.external_id ?? after;
+    after = page[page.length - 1]?.externalId ?? after;
     const hit: string[] = [];
     for (const r of page) {
       const u = parseStoredEntraUser(r.data);
       if (u && affectedByNames(u, scope.config.settings, change.unitKeys, change.userTypeKeys)) {
-        hit.push(r.external_id);
+        hit.push(r.externalId);
       }
     }
     if (hit.length) await markForReconcile(db, scope.integrationId, hit);
