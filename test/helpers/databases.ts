@@ -18,7 +18,7 @@ export async function postgresAvailable(): Promise<boolean> {
   if (pgAvailable !== undefined) return pgAvailable;
   const client = new pg.Client({
     connectionString: TEST_PG_ADMIN_URL,
-    connectionTimeoutMillis: 3000,
+    connectionTimeoutMillis: 10_000,
   });
   try {
     await client.connect();
