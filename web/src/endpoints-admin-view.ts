@@ -6,7 +6,7 @@
 import type { FieldPreviewBody, FieldPreviewView } from '../../src/http/preview-schemas.ts';
 import type { GroupUsersView, UnassignedGroupsView } from '../../src/http/unassigned-schemas.ts';
 import { query, request } from './api.ts';
-import type { Page, User } from './types.ts';
+import type { UserCounts, UserFilterQuery, UserPage } from './types.ts';
 
 const id = encodeURIComponent;
 
@@ -39,14 +39,15 @@ export interface UserFilters {
   integrationId: string;
 }
 
-function filterParams(tab: UserTab, f: UserFilters) {
+function filterParams(tab: UserTab, f: UserFilters): UserFilterQuery {
   return {
     ...(tab === 'unassigned' ? { assignment: 'unassigned' } : {}),
     ...(tab === 'deactivated' ? { status: 'deactivated' } : {}),
-    search: f.search.trim(),
-    unitId: f.unitId,
-    userTypeId: f.userTypeId,
-    integrationId: f.integrationId,
+    // Empty filters are left out (query() drops them; the server refuses an empty value).
+    ...(f.search.trim() ? { search: f.search.trim() } : {}),
+    ...(f.unitId ? { unitId: f.unitId } : {}),
+    ...(f.userTypeId ? { userTypeId: f.userTypeId } : {}),
+    ...(f.integrationId ? { integrationId: f.integrationId } : {}),
   };
 }
 
@@ -55,13 +56,11 @@ export function listFilteredUsers(
   f: UserFilters,
   cursor: string | null,
   limit = 50,
-): Promise<Page<User>> {
+): Promise<UserPage> {
   return request('GET', `/users${query({ ...filterParams(tab, f), limit, cursor })}`);
 }
 
-export function userCounts(
-  f: UserFilters,
-): Promise<{ all: number; unassigned: number; deactivated: number }> {
+export function userCounts(f: UserFilters): Promise<UserCounts> {
   const { search, unitId, userTypeId, integrationId } = filterParams('all', f);
   return request('GET', `/users/counts${query({ search, unitId, userTypeId, integrationId })}`);
 }
