@@ -21,7 +21,12 @@ import {
 } from '../schemas.ts';
 import { principalOf, type ApiApp } from '../types.ts';
 import { unassignedGroups, unassignedGroupUsers } from '../../sync/unassigned-groups.ts';
-import { groupUsersQuery, groupUsersView, unassignedGroupsView } from '../unassigned-schemas.ts';
+import {
+  groupUsersQuery,
+  groupUsersView,
+  unassignedGroupsQuery,
+  unassignedGroupsView,
+} from '../unassigned-schemas.ts';
 
 const tags = ['users'];
 
@@ -97,10 +102,13 @@ export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: Director
       schema: {
         tags,
         summary: 'Unassigned active users counted by cause (largest first), with the fix',
+        description:
+          'Takes the filters of `GET /users` (search, unitId, userTypeId, integrationId, q, email): the groups add up to the Unassigned tab under the same filters.',
+        querystring: unassignedGroupsQuery,
         response: { 200: unassignedGroupsView },
       },
     },
-    async (request) => unassignedGroups(ctx.db, principalOf(request).orgId),
+    async (request) => unassignedGroups(ctx.db, principalOf(request).orgId, request.query),
   );
 
   app.get(
@@ -114,11 +122,12 @@ export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: Director
       },
     },
     async (request) => {
-      const { key, cursor, limit } = request.query;
+      const { key, cursor, limit, ...filters } = request.query;
       if (key === undefined) return { items: [], nextCursor: null };
       return unassignedGroupUsers(ctx.db, principalOf(request).orgId, key, {
         cursor,
         limit: limit ?? 50,
+        filters,
       });
     },
   );
