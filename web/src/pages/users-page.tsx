@@ -67,7 +67,9 @@ export function UsersPage(): ReactNode {
   };
   const search = (event: FormEvent): void => {
     event.preventDefault();
-    go({ search: searchText.trim() });
+    // A search looks for particular people: the Unassigned tab lists them (By cause still
+    // shows the causes of the users found).
+    go({ search: searchText.trim(), ...(searchText.trim() ? { view: 'list' as const } : {}) });
   };
   // Reactivate asks first and warns when Entra still has the user disabled or deleted
   // (ReactivateButton, issue 17); afterwards the lists and totals are read again.
