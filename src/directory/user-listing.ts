@@ -299,27 +299,28 @@ export async function listUsers(db: Db, orgId: string, query: UserListQuery): Pr
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
 }
 
+/** The list's filters other than the tab (status, assignment) and paging. */
+export type UserFilters = Omit<UserListQuery, 'status' | 'assignment' | 'limit' | 'cursor'>;
+
 /**
- * One page, in id order, of the organisation's active users without a membership that
- * carries a user type (an index range of `users_listing`), for readers that classify them.
+ * Pages, in id order, of the organisation's active users without a membership that carries a
+ * user type, under the list's filters (the Unassigned tab's rows exactly), for readers that
+ * classify them. The search strategy is chosen once for all pages.
  */
-export async function unassignedUsersPage(
+export function unassignedUsersPages(
   db: Db,
   orgId: string,
-  after: string,
-  limit: number,
-): Promise<User[]> {
-  const rows = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('status', '=', 'active')
-    .where('assigned', '=', 0)
-    .where('id', '>', after)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map(toUser);
+  filters: UserFilters = {},
+): (after: string, limit: number) => Promise<User[]> {
+  const query: UserListQuery = { ...filters, assignment: 'unassigned' };
+  let search: Promise<SearchStrategy> | undefined;
+  return async (after, limit) => {
+    search ??= searchStrategy(db, query);
+    const listing = userListingQuery(db, orgId, query, limit, after || undefined, await search);
+    if (!listing) return [];
+    const rows = await listing.execute();
+    return rows.slice(0, limit).map(toUser);
+  };
 }
 
 /** The users with their memberships (a page about to be shown). */

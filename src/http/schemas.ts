@@ -73,6 +73,82 @@ export const syncExplanationView = z.object({
 /** One user with the explanation of its synchronisation (null when no integration links it). */
 export const userDetailView = userView.extend({ sync: syncExplanationView.nullable() });
 
+/** A unit in the list, with its memberships counted (all, and those a sync manages). */
+export const unitListView = unitView.extend({
+  memberCount: z.number().int(),
+  managedMemberCount: z.number().int(),
+});
+
+/** `GET /auth/me`: the signed-in administrator and organisation. */
+export const sessionView = z.object({
+  email: z.string(),
+  organization: z.object({ id: z.string(), name: z.string() }),
+});
+
+/** The users list's filters (`GET /users`, `/users/counts`, `/users/export.csv`). */
+export const userFilterQuery = z.object({
+  status: z.enum(['active', 'deactivated']).optional(),
+  assignment: z.enum(['unassigned']).optional(),
+  email: z.string().trim().min(1).max(320).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  /** Substring of the full name or email, case- and accent-insensitive. */
+  search: z.string().trim().min(1).max(200).optional(),
+  unitId: z.uuid().optional(),
+  userTypeId: z.uuid().optional(),
+  integrationId: z.uuid().optional(),
+});
+
+/** One keyset page of users. */
+export const userPageView = z.object({
+  items: z.array(userView),
+  nextCursor: z.string().nullable(),
+});
+
+/** Totals of the users tabs under the same filters. */
+export const userCountsView = z.object({
+  all: z.number(),
+  unassigned: z.number(),
+  deactivated: z.number(),
+});
+
+/** `POST /auth/login`. */
+export const loginBody = z.strictObject({
+  email: emailSchema,
+  password: z.string().min(1).max(1024),
+});
+
+/** `POST /users`: a platform user (linked at once to a known Entra user with that email). */
+export const createUserBody = z.strictObject({
+  firstName: nameSchema,
+  lastName: nameSchema,
+  email: emailSchema,
+});
+
+/** `PATCH /users/:id`: names or email. */
+export const updateUserBody = z.strictObject({
+  firstName: nameSchema.optional(),
+  lastName: nameSchema.optional(),
+  email: emailSchema.optional(),
+});
+
+/** `PUT /users/:id/memberships/:unitId`: a manual membership's user types. */
+export const membershipBody = z.strictObject({ userTypeIds: z.array(z.uuid()).max(200) });
+
+/** `POST /units`: at the top, or under `parentId`. */
+export const createUnitBody = z.strictObject({
+  name: nameSchema,
+  parentId: z.uuid().nullable().optional(),
+});
+
+/** `PATCH /units/:id`: rename and/or move (`parentId` null moves it to the top). */
+export const updateUnitBody = z.strictObject({
+  name: nameSchema.optional(),
+  parentId: z.uuid().nullable().optional(),
+});
+
+export const createUserTypeBody = z.strictObject({ name: nameSchema });
+export const renameUserTypeBody = z.strictObject({ name: nameSchema.optional() });
+
 export const errorView = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MATCH_FIELDS } from '../integrations/match-fields.ts';
-import { userView } from './schemas.ts';
+import { userFilterQuery, userView } from './schemas.ts';
 
 /**
  * The contract of the grouped Unassigned tab (issue 13), shared with the panel as types
@@ -37,7 +37,10 @@ export const unassignedGroupsView = z.object({
   otherUsers: z.number().int(),
 });
 
-export const groupUsersQuery = z.object({
+/** The users list's filters, which the groups honour like the Unassigned tab does. */
+export const unassignedGroupsQuery = userFilterQuery.omit({ status: true, assignment: true });
+
+export const groupUsersQuery = unassignedGroupsQuery.extend({
   /** The group's `key`; without one the answer is empty. */
   key: z.string().min(1).max(600).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
@@ -52,3 +55,4 @@ export const groupUsersView = z.object({
 export type UnassignedGroupView = z.infer<typeof unassignedGroupView>;
 export type UnassignedGroupsView = z.infer<typeof unassignedGroupsView>;
 export type GroupUsersView = z.infer<typeof groupUsersView>;
+export type UnassignedGroupsQuery = z.input<typeof unassignedGroupsQuery>;

@@ -1,6 +1,10 @@
 import { z } from 'zod';
-import type { MatchField } from '../db/schema.ts';
-import { MATCH_FIELDS } from './match-fields.ts';
+import {
+  RULE_FIELDS,
+  RULE_OPERATORS,
+  type ExclusionOperator,
+  type ExclusionRuleField,
+} from './match-fields.ts';
 
 /**
  * Exclusion rules (SPEC §2, issue 14): a user whose field equals / starts with / ends with a
@@ -8,21 +12,14 @@ import { MATCH_FIELDS } from './match-fields.ts';
  * the sync's pure decision, so it lives below both.
  */
 
-/** Fields a rule may test besides the match fields. `mailDomain` is the part after `@`. */
-export const EXTRA_RULE_FIELDS = [
-  'userType',
-  'accountEnabled',
-  'mail',
-  'mailDomain',
-  'userPrincipalName',
-] as const;
-
-export type ExclusionRuleField = MatchField | (typeof EXTRA_RULE_FIELDS)[number];
-
-export const RULE_FIELDS: readonly ExclusionRuleField[] = [...EXTRA_RULE_FIELDS, ...MATCH_FIELDS];
-
-export const RULE_OPERATORS = ['equals', 'startsWith', 'endsWith'] as const;
-export type ExclusionOperator = (typeof RULE_OPERATORS)[number];
+// The lists are plain constants beside the match fields, so the panel imports them without zod.
+export {
+  EXTRA_RULE_FIELDS,
+  RULE_FIELDS,
+  RULE_OPERATORS,
+  type ExclusionOperator,
+  type ExclusionRuleField,
+} from './match-fields.ts';
 
 /** One rule. Values compare case-insensitively after trimming (like unit names). */
 export interface ExclusionRule {

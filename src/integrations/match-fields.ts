@@ -39,6 +39,23 @@ export const MATCH_FIELDS = [
 /** The national clouds an integration can live in; `global` is the default. */
 export const CLOUDS = ['global', 'usgov', 'usgovdod', 'china'] as const satisfies readonly Cloud[];
 
+/** Fields an exclusion rule may test besides the match fields; `mailDomain` is after `@`. */
+export const EXTRA_RULE_FIELDS = [
+  'userType',
+  'accountEnabled',
+  'mail',
+  'mailDomain',
+  'userPrincipalName',
+] as const;
+
+/** What an exclusion rule may test (issue 14): a few account properties and the match fields. */
+export type ExclusionRuleField = MatchField | (typeof EXTRA_RULE_FIELDS)[number];
+
+export const RULE_FIELDS: readonly ExclusionRuleField[] = [...EXTRA_RULE_FIELDS, ...MATCH_FIELDS];
+
+export const RULE_OPERATORS = ['equals', 'startsWith', 'endsWith'] as const;
+export type ExclusionOperator = (typeof RULE_OPERATORS)[number];
+
 // Compile-time proof that the lists above name every member of the schema's unions, so a
 // field added to `MatchField` or `Cloud` cannot be forgotten here.
 type Missing<All, Listed> = Exclude<All, Listed>;

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
-import type { Cloud, Db, IntegrationsTable } from '../db/schema.ts';
+import type { Cloud, Db, IntegrationsTable, RunStatus } from '../db/schema.ts';
 import { parseStoredRules } from './exclusion-rules.ts';
 import { parseStoredGroups } from './scope-groups.ts';
 import type { Integration } from './settings.ts';
@@ -207,12 +207,12 @@ export async function findLastRuns(
 ): Promise<
   Map<
     string,
-    { id: string; status: string; mode: string; dryRun: boolean; finishedAt: string | null }
+    { id: string; status: RunStatus; mode: string; dryRun: boolean; finishedAt: string | null }
   >
 > {
   const out = new Map<
     string,
-    { id: string; status: string; mode: string; dryRun: boolean; finishedAt: string | null }
+    { id: string; status: RunStatus; mode: string; dryRun: boolean; finishedAt: string | null }
   >();
   if (!integrationIds.length) return out;
   const rows = await db

@@ -1,3 +1,4 @@
+import type { RunStatus } from '../db/schema.ts';
 import type { IntegrationRecord } from './repository.ts';
 import { secretExpiryWarning, type SecretExpiryWarning } from './secret-expiry.ts';
 import type { Integration } from './settings.ts';
@@ -16,7 +17,7 @@ export interface IntegrationView extends Integration {
 /** The newest run of an integration, for the list and the form's header. */
 export interface LastRun {
   id: string;
-  status: string;
+  status: RunStatus;
   mode: string;
   dryRun: boolean;
   finishedAt: string | null;

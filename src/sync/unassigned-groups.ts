@@ -2,7 +2,11 @@ import type { Db } from '../db/schema.ts';
 import { findIntegrationRow } from '../integrations/repository.ts';
 import { decodeCursor, encodeCursor } from '../directory/cursor.ts';
 import type { User, UserWithMemberships } from '../directory/types.ts';
-import { unassignedUsersPage, withMemberships } from '../directory/user-listing.ts';
+import {
+  unassignedUsersPages,
+  withMemberships,
+  type UserFilters,
+} from '../directory/user-listing.ts';
 import { mirrorRowsByIds } from './mirror/mirror-repo.ts';
 import { loadConfig, type ReconcileConfig } from './reconcile/config.ts';
 import { explain } from './reconcile/explain.ts';
@@ -77,14 +81,23 @@ function classifier(db: Db) {
   };
 }
 
-/** The organisation's unassigned active users counted by cause, largest group first. */
-export async function unassignedGroups(db: Db, orgId: string): Promise<UnassignedGroups> {
+/**
+ * The organisation's unassigned active users counted by cause, largest group first. The
+ * list's filters (search, unit, user type, integration) apply as on the Unassigned tab, so
+ * the groups add up to the tab's total.
+ */
+export async function unassignedGroups(
+  db: Db,
+  orgId: string,
+  filters: UserFilters = {},
+): Promise<UnassignedGroups> {
   const classify = classifier(db);
+  const unassignedUsersPage = unassignedUsersPages(db, orgId, filters);
   const groups = new Map<string, UnassignedGroup>();
   let total = 0;
   let after = '';
   for (;;) {
-    const page = await unassignedUsersPage(db, orgId, after, PAGE);
+    const page = await unassignedUsersPage(after, PAGE);
     const reasons = await classify(page);
     for (const r of reasons) {
       total++;
@@ -112,13 +125,14 @@ export async function unassignedGroupUsers(
   db: Db,
   orgId: string,
   key: string,
-  opts: { cursor?: string | undefined; limit: number },
+  opts: { cursor?: string | undefined; limit: number; filters?: UserFilters },
 ): Promise<{ items: UserWithMemberships[]; nextCursor: string | null }> {
   const classify = classifier(db);
+  const unassignedUsersPage = unassignedUsersPages(db, orgId, opts.filters);
   let after = opts.cursor ? decodeCursor(opts.cursor) : '';
   const items: User[] = [];
   for (;;) {
-    const page = await unassignedUsersPage(db, orgId, after, PAGE);
+    const page = await unassignedUsersPage(after, PAGE);
     const reasons = await classify(page);
     for (const [i, u] of page.entries()) {
       if (reasons[i]?.key !== key) continue;

@@ -105,4 +105,80 @@ describeEachDialect('unassigned users grouped by reason', (dialect) => {
     expect(g.groups.map((x) => x.kind)).not.toContain('no-user-type');
     expect(g.totalUsers).toBe(7);
   });
+
+  it('honours the list filters: the groups add up to the filtered Unassigned list', async () => {
+    await setup();
+    // Two unassigned users get a manual membership without a user type in Sales: still
+    // unassigned, and now members of that unit.
+    const sales = env.units.get('Sales') ?? '';
+    const marketing = (await env.api('GET', '/users?assignment=unassigned&search=marketing'))
+      .body as { items: { id: string }[] };
+    const members = [
+      ...(
+        (await env.api('GET', '/users?assignment=unassigned&email=p1@contoso.test')).body as {
+          items: { id: string }[];
+        }
+      ).items,
+      ...(
+        (await env.api('GET', '/users?assignment=unassigned&email=p12@contoso.test')).body as {
+          items: { id: string }[];
+        }
+      ).items,
+    ];
+    expect(marketing.items).toHaveLength(0); // the search key is names and email, not department
+    expect(members).toHaveLength(2);
+    for (const m of members) {
+      const put = await env.api('PUT', `/users/${m.id}/memberships/${sales}`, { userTypeIds: [] });
+      expect(put.status).toBe(200);
+    }
+    const filters: [string, number][] = [
+      [`integrationId=${env.integrationId}`, 13],
+      [`unitId=${sales}`, 2],
+      ['search=P1', 5], // p1, p10…p13 (p14… are assigned)
+      [`search=p1&unitId=${sales}`, 2],
+      ['search=nobody-has-this', 0],
+    ];
+    for (const [params, expected] of filters) {
+      const res = await env.api('GET', `/users/unassigned-groups?${params}`);
+      expect(res.status).toBe(200);
+      const g = res.body as UnassignedGroupsView;
+      const list = (await env.api('GET', `/users?assignment=unassigned&limit=500&${params}`))
+        .body as { items: { id: string }[] };
+      const counts = (await env.api('GET', `/users/counts?${params}`)).body as {
+        unassigned: number;
+      };
+      const listed = new Set(list.items.map((u) => u.id));
+      expect({ params, total: g.totalUsers }).toEqual({ params, total: expected });
+      expect({ params, list: listed.size, counts: counts.unassigned }).toEqual({
+        params,
+        list: expected,
+        counts: expected,
+      });
+      expect(g.groups.reduce((n, x) => n + x.users, 0)).toBe(expected);
+      // Each group's users, under the same filters, are exactly its count, all in the list.
+      for (const group of g.groups) {
+        const page = (
+          await env.api(
+            'GET',
+            `/users/unassigned-groups/users?key=${encodeURIComponent(group.key)}&limit=200&${params}`,
+          )
+        ).body as GroupUsersView;
+        expect(page.items).toHaveLength(group.users);
+        for (const u of page.items) expect(listed.has(u.id)).toBe(true);
+      }
+    }
+    // Without a filter the platform user's group is there; filtered by integration it is not.
+    const byIntegration = (
+      await env.api('GET', `/users/unassigned-groups?integrationId=${env.integrationId}`)
+    ).body as UnassignedGroupsView;
+    expect(byIntegration.groups.map((x) => x.kind)).not.toContain('platform');
+    expect((await groups()).groups.map((x) => x.kind)).toContain('platform');
+  });
+
+  it('refuses a malformed filter with a 400 naming it', async () => {
+    await setup();
+    const res = await env.api('GET', '/users/unassigned-groups?unitId=not-a-uuid');
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('unitId');
+  });
 });

@@ -302,4 +302,39 @@ describe.skipIf(!chromiumAvailable())("administrator's view in a browser", () =>
     await expect(page.getByLabel('Unit field').inputValue()).resolves.toBe('department');
     await expectAccessible();
   });
+
+  it('groups the users found by a search by cause, with the counts of the filtered API', async () => {
+    await page.goto(`${base}/users?tab=unassigned`);
+    await page.getByTestId('unassigned-groups').waitFor();
+    // A search lists the people found; By cause then groups just them.
+    await page.getByLabel('Search users by name or email').fill('nguyen1');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByTestId('users-table').waitFor();
+    await page.getByRole('button', { name: 'By cause' }).click();
+    const api = (await env.api('GET', '/users/unassigned-groups?search=nguyen1'))
+      .body as UnassignedGroupsView;
+    const all = await groupsFromApi();
+    expect(api.totalUsers).toBeGreaterThan(0);
+    expect(api.totalUsers).toBeLessThan(all.totalUsers);
+    const items = page.getByTestId('unassigned-group');
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="unassigned-group"]').length === n,
+      api.groups.length,
+    );
+    const shown = await items.evaluateAll((els) =>
+      els.map((el) => el.querySelector('[data-testid="group-count"]')?.textContent ?? ''),
+    );
+    expect(shown).toEqual(api.groups.map((g) => (g.users === 1 ? '1 user' : `${g.users} users`)));
+    await expect(page.getByTestId('tab-count-unassigned').textContent()).resolves.toBe(
+      String(api.totalUsers),
+    );
+    // A group's users are the ones the search found.
+    const first = items.first();
+    await first.getByRole('button', { name: 'Show users' }).click();
+    const names = first.getByTestId('group-users').getByRole('link');
+    await names.first().waitFor();
+    expect(await names.count()).toBe(api.groups[0]?.users);
+    await expectAccessible();
+    await screenshot(page, 'users-unassigned-groups-search', true);
+  });
 });

@@ -4,9 +4,13 @@
  * imported as types only, so the panel cannot drift from the API.
  */
 import type { FieldPreviewBody, FieldPreviewView } from '../../src/http/preview-schemas.ts';
-import type { GroupUsersView, UnassignedGroupsView } from '../../src/http/unassigned-schemas.ts';
+import type {
+  GroupUsersView,
+  UnassignedGroupsQuery,
+  UnassignedGroupsView,
+} from '../../src/http/unassigned-schemas.ts';
 import { query, request } from './api.ts';
-import type { Page, User } from './types.ts';
+import type { UserCounts, UserFilterQuery, UserPage } from './types.ts';
 
 const id = encodeURIComponent;
 
@@ -17,19 +21,28 @@ export function fieldPreview(
   return request('POST', `/integrations/${id(integrationId)}/field-preview`, body);
 }
 
-export function unassignedGroups(): Promise<UnassignedGroupsView> {
-  return request('GET', '/users/unassigned-groups');
+export type UserTab = 'all' | 'unassigned' | 'deactivated';
+
+/** The Unassigned tab's users by cause, under the list's search and filters. */
+export function unassignedGroups(f: UserFilters): Promise<UnassignedGroupsView> {
+  const { search, unitId, userTypeId, integrationId } = filterParams('unassigned', f);
+  const params: UnassignedGroupsQuery = { search, unitId, userTypeId, integrationId };
+  return request('GET', `/users/unassigned-groups${query(params)}`);
 }
 
+/** A page of one group's users (under the same filters as the groups). */
 export function groupUsers(
   key: string,
   cursor: string | null,
+  f: UserFilters,
   limit = 20,
 ): Promise<GroupUsersView> {
-  return request('GET', `/users/unassigned-groups/users${query({ key, cursor, limit })}`);
+  const { search, unitId, userTypeId, integrationId } = filterParams('unassigned', f);
+  return request(
+    'GET',
+    `/users/unassigned-groups/users${query({ key, cursor, limit, search, unitId, userTypeId, integrationId })}`,
+  );
 }
-
-export type UserTab = 'all' | 'unassigned' | 'deactivated';
 
 /** The users list's filters, as they stand in the page's URL. */
 export interface UserFilters {
@@ -39,14 +52,15 @@ export interface UserFilters {
   integrationId: string;
 }
 
-function filterParams(tab: UserTab, f: UserFilters) {
+function filterParams(tab: UserTab, f: UserFilters): UserFilterQuery {
   return {
     ...(tab === 'unassigned' ? { assignment: 'unassigned' } : {}),
     ...(tab === 'deactivated' ? { status: 'deactivated' } : {}),
-    search: f.search.trim(),
-    unitId: f.unitId,
-    userTypeId: f.userTypeId,
-    integrationId: f.integrationId,
+    // Empty filters are left out (query() drops them; the server refuses an empty value).
+    ...(f.search.trim() ? { search: f.search.trim() } : {}),
+    ...(f.unitId ? { unitId: f.unitId } : {}),
+    ...(f.userTypeId ? { userTypeId: f.userTypeId } : {}),
+    ...(f.integrationId ? { integrationId: f.integrationId } : {}),
   };
 }
 
@@ -55,13 +69,11 @@ export function listFilteredUsers(
   f: UserFilters,
   cursor: string | null,
   limit = 50,
-): Promise<Page<User>> {
+): Promise<UserPage> {
   return request('GET', `/users${query({ ...filterParams(tab, f), limit, cursor })}`);
 }
 
-export function userCounts(
-  f: UserFilters,
-): Promise<{ all: number; unassigned: number; deactivated: number }> {
+export function userCounts(f: UserFilters): Promise<UserCounts> {
   const { search, unitId, userTypeId, integrationId } = filterParams('all', f);
   return request('GET', `/users/counts${query({ search, unitId, userTypeId, integrationId })}`);
 }

@@ -2,18 +2,37 @@
  * One typed function per REST call the panel makes (SPEC §6). Pages call these, never
  * fetch directly, so the API surface the panel depends on is listed in one place.
  */
-import { ApiError, itemsOf, query, request, runIdOf } from './api.ts';
-import type { ImpactView } from './lib/impact.ts';
+import type { z } from 'zod';
 import type {
+  settingsImpactBody,
+  unitImpactBody,
+  userTypeImpactBody,
+} from '../../src/http/impact-schemas.ts';
+import type {
+  createUnitBody,
+  createUserBody,
+  createUserTypeBody,
+  loginBody,
+  membershipBody,
+  renameUserTypeBody,
+  updateUnitBody,
+  updateUserBody,
+} from '../../src/http/schemas.ts';
+import { ApiError, query, request, runIdOf } from './api.ts';
+import type {
+  ImpactView,
   Integration,
   IntegrationInput,
-  Page,
+  IntegrationPatch,
   Run,
-  RunChange,
+  RunChangesPage,
   Session,
+  StartRunBody,
   TestResult,
   Unit,
+  UnitWithCounts,
   User,
+  UserDetail,
   UserType,
 } from './types.ts';
 
@@ -23,7 +42,8 @@ const id = encodeURIComponent;
 
 /** Signs in; the server sets the session cookie. */
 export async function login(email: string, password: string): Promise<void> {
-  await request('POST', '/auth/login', { email, password }, { quiet401: true });
+  const body: z.input<typeof loginBody> = { email, password };
+  await request('POST', '/auth/login', body, { quiet401: true });
 }
 
 export async function logout(): Promise<void> {
@@ -42,8 +62,8 @@ export async function me(): Promise<Session | null> {
 
 // --- integrations --------------------------------------------------------------------
 
-export async function listIntegrations(): Promise<Integration[]> {
-  return itemsOf<Integration>(await request('GET', '/integrations'));
+export function listIntegrations(): Promise<Integration[]> {
+  return request('GET', '/integrations');
 }
 
 export function getIntegration(integrationId: string): Promise<Integration> {
@@ -56,7 +76,7 @@ export function createIntegration(input: IntegrationInput): Promise<Integration>
 
 export function updateIntegration(
   integrationId: string,
-  input: Partial<IntegrationInput>,
+  input: IntegrationPatch,
 ): Promise<Integration> {
   return request('PATCH', `/integrations/${id(integrationId)}`, input);
 }
@@ -76,10 +96,7 @@ export interface StartedRun {
 }
 
 /** Starts a run (`{full:true}` or `{dryRun:true}`); a 409 yields the run in progress. */
-export async function startSync(
-  integrationId: string,
-  options: { full?: boolean; dryRun?: boolean },
-): Promise<StartedRun> {
+export async function startSync(integrationId: string, options: StartRunBody): Promise<StartedRun> {
   try {
     const body = await request<unknown>('POST', `/integrations/${id(integrationId)}/sync`, options);
     const runId = runIdOf(body);
@@ -93,9 +110,11 @@ export async function startSync(
 }
 
 export async function listRuns(integrationId: string, limit?: number): Promise<Run[]> {
-  return itemsOf<Run>(
-    await request('GET', `/integrations/${id(integrationId)}/runs${query({ limit })}`),
+  const page = await request<{ items: Run[] }>(
+    'GET',
+    `/integrations/${id(integrationId)}/runs${query({ limit })}`,
   );
+  return page.items;
 }
 
 // --- runs ----------------------------------------------------------------------------
@@ -109,7 +128,7 @@ export function listRunChanges(
   cursor: string | null,
   limit = 50,
   filter: { action?: string; q?: string } = {},
-): Promise<Page<RunChange>> {
+): Promise<RunChangesPage> {
   return request(
     'GET',
     `/runs/${id(runId)}/changes${query({ limit, cursor, action: filter.action, q: filter.q })}`,
@@ -124,67 +143,30 @@ export async function approveDeletions(runId: string): Promise<void> {
 
 export function integrationImpact(
   integrationId: string,
-  patch: Record<string, unknown>,
+  patch: z.input<typeof settingsImpactBody>,
 ): Promise<ImpactView> {
   return request('POST', `/integrations/${id(integrationId)}/impact`, patch);
 }
 
-export function unitImpact(
-  body:
-    | { action: 'create'; name: string; parentId: string | null }
-    | { action: 'rename'; unitId: string; name: string }
-    | { action: 'delete'; unitId: string },
-): Promise<ImpactView> {
+export function unitImpact(body: z.input<typeof unitImpactBody>): Promise<ImpactView> {
   return request('POST', '/units/impact', body);
 }
 
-export function userTypeImpact(
-  body:
-    | { action: 'create'; name: string }
-    | { action: 'rename'; userTypeId: string; name: string }
-    | { action: 'delete'; userTypeId: string },
-): Promise<ImpactView> {
+export function userTypeImpact(body: z.input<typeof userTypeImpactBody>): Promise<ImpactView> {
   return request('POST', '/user-types/impact', body);
 }
 
 // --- users ---------------------------------------------------------------------------
 
-export type UserTab = 'all' | 'unassigned' | 'deactivated';
-
-/** One page of users for a tab, search text and cursor. */
-export function listUsers(
-  tab: UserTab,
-  q: string,
-  cursor: string | null,
-  limit = 50,
-  /** Only members (managed or manual) of this unit. */
-  unitId: string | null = null,
-): Promise<Page<User>> {
-  const filter =
-    tab === 'unassigned'
-      ? { assignment: 'unassigned' }
-      : tab === 'deactivated'
-        ? { status: 'deactivated' }
-        : {};
-  return request('GET', `/users${query({ ...filter, q: q.trim(), limit, cursor, unitId })}`);
-}
-
-export function getUser(userId: string): Promise<User> {
+export function getUser(userId: string): Promise<UserDetail> {
   return request('GET', `/users/${id(userId)}`);
 }
 
-export function createUser(input: {
-  firstName: string;
-  lastName: string;
-  email: string;
-}): Promise<User> {
+export function createUser(input: z.input<typeof createUserBody>): Promise<User> {
   return request('POST', '/users', input);
 }
 
-export function updateUser(
-  userId: string,
-  input: { firstName?: string; lastName?: string; email?: string },
-): Promise<User> {
+export function updateUser(userId: string, input: z.input<typeof updateUserBody>): Promise<User> {
   return request('PATCH', `/users/${id(userId)}`, input);
 }
 
@@ -201,7 +183,8 @@ export async function putMembership(
   unitId: string,
   userTypeIds: string[],
 ): Promise<void> {
-  await request('PUT', `/users/${id(userId)}/memberships/${id(unitId)}`, { userTypeIds });
+  const body: z.input<typeof membershipBody> = { userTypeIds };
+  await request('PUT', `/users/${id(userId)}/memberships/${id(unitId)}`, body);
 }
 
 export async function deleteMembership(userId: string, unitId: string): Promise<void> {
@@ -210,18 +193,16 @@ export async function deleteMembership(userId: string, unitId: string): Promise<
 
 // --- units and user types ------------------------------------------------------------
 
-export async function listUnits(): Promise<Unit[]> {
-  return itemsOf<Unit>(await request('GET', '/units'));
+export function listUnits(): Promise<UnitWithCounts[]> {
+  return request('GET', '/units');
 }
 
 export function createUnit(name: string, parentId: string | null): Promise<Unit> {
-  return request('POST', '/units', parentId ? { name, parentId } : { name });
+  const body: z.input<typeof createUnitBody> = parentId ? { name, parentId } : { name };
+  return request('POST', '/units', body);
 }
 
-export function updateUnit(
-  unitId: string,
-  input: { name?: string; parentId?: string | null },
-): Promise<Unit> {
+export function updateUnit(unitId: string, input: z.input<typeof updateUnitBody>): Promise<Unit> {
   return request('PATCH', `/units/${id(unitId)}`, input);
 }
 
@@ -229,16 +210,18 @@ export async function deleteUnit(unitId: string): Promise<void> {
   await request('DELETE', `/units/${id(unitId)}`);
 }
 
-export async function listUserTypes(): Promise<UserType[]> {
-  return itemsOf<UserType>(await request('GET', '/user-types'));
+export function listUserTypes(): Promise<UserType[]> {
+  return request('GET', '/user-types');
 }
 
 export function createUserType(name: string): Promise<UserType> {
-  return request('POST', '/user-types', { name });
+  const body: z.input<typeof createUserTypeBody> = { name };
+  return request('POST', '/user-types', body);
 }
 
 export function renameUserType(userTypeId: string, name: string): Promise<UserType> {
-  return request('PATCH', `/user-types/${id(userTypeId)}`, { name });
+  const body: z.input<typeof renameUserTypeBody> = { name };
+  return request('PATCH', `/user-types/${id(userTypeId)}`, body);
 }
 
 export async function deleteUserType(userTypeId: string): Promise<void> {

@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.ts';
 import { getOrganization } from '../../directory/organizations.ts';
 import { NotFoundError } from '../../errors.ts';
 import { SESSION_COOKIE, tokenOf } from '../auth-hook.ts';
-import { emailSchema } from '../schemas.ts';
+import { loginBody, sessionView } from '../schemas.ts';
 import { servedOverHttps } from '../security-headers.ts';
 import { adminOf, type ApiApp } from '../types.ts';
 
@@ -33,7 +33,7 @@ export function registerAuthRoutes(app: ApiApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Sign in as a platform administrator',
-        body: z.strictObject({ email: emailSchema, password: z.string().min(1).max(1024) }),
+        body: loginBody,
         response: { 200: z.object({ token: z.string() }) },
       },
     },
@@ -95,12 +95,7 @@ export function registerAuthRoutes(app: ApiApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'The signed-in administrator and organisation',
-        response: {
-          200: z.object({
-            email: z.string(),
-            organization: z.object({ id: z.string(), name: z.string() }),
-          }),
-        },
+        response: { 200: sessionView },
       },
     },
     async (request) => {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { exclusionRulesSchema } from '../../integrations/exclusion-rules.ts';
 import { getIntegration } from '../../integrations/service.ts';
 import { countRuleMatches } from '../../sync/scope/rule-counts.ts';
 import { principalOf, type ApiApp } from '../types.ts';
+import { exclusionPreviewBody, exclusionPreviewView } from '../integration-schemas.ts';
 
 const idParams = z.strictObject({ id: z.uuid() });
 
@@ -19,14 +19,8 @@ export function registerExclusionPreviewRoutes(app: ApiApp, ctx: AppContext): vo
         tags: ['integrations'],
         summary: 'Count the users exclusion rules would take out of scope (nothing is saved)',
         params: idParams,
-        body: z.strictObject({ exclusionRules: exclusionRulesSchema }),
-        response: {
-          200: z.object({
-            rules: z.array(z.object({ matched: z.number().int(), active: z.number().int() })),
-            matched: z.number().int(),
-            wouldDeactivate: z.number().int(),
-          }),
-        },
+        body: exclusionPreviewBody,
+        response: { 200: exclusionPreviewView },
       },
     },
     async (request) => {

@@ -1,59 +1,24 @@
-import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import type { Db } from '../../db/schema.ts';
 import { createUnit, deleteUnit, updateUnit } from '../../directory/units.ts';
 import { nameKey } from '../../directory/name-key.ts';
 import { createUserType, deleteUserType, renameUserType } from '../../directory/user-types.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
-import { MATCH_FIELDS } from '../../integrations/match-fields.ts';
 import { DIFFERENT_FIELDS_MESSAGE } from '../../integrations/settings.ts';
 import { computeImpact, type Impact } from '../../sync/impact.ts';
-import { idParams, nameSchema } from '../schemas.ts';
+import { idParams } from '../schemas.ts';
+import {
+  impactView,
+  settingsImpactBody as settingsBody,
+  unitImpactBody as unitBody,
+  userTypeImpactBody as userTypeBody,
+} from '../impact-schemas.ts';
 import { principalOf, type ApiApp } from '../types.ts';
 
 /*
  * Impact before commit (issue 17): the same change as the real endpoint, applied in a
  * transaction that is rolled back after the reconcile has said what it would do.
  */
-
-const impactView = z.object({
-  moved: z.number().int(),
-  unassigned: z.number().int(),
-  placed: z.number().int(),
-  deactivated: z.number().int(),
-  reactivated: z.number().int(),
-  created: z.number().int(),
-  unassignedUsers: z.array(
-    z.object({ subject: z.string(), userId: z.string().nullable(), reason: z.string().nullable() }),
-  ),
-  wouldHold: z.boolean(),
-  /** Set when the unit name is already used: the users of that value become unassigned. */
-  duplicateName: z.string().nullable(),
-});
-
-const settingsBody = z.strictObject({
-  unitField: z.enum(MATCH_FIELDS).optional(),
-  userTypeField: z.enum(MATCH_FIELDS).optional(),
-  includeGuests: z.boolean().optional(),
-  deactivateDisabledUsers: z.boolean().optional(),
-});
-
-const unitBody = z.discriminatedUnion('action', [
-  z.strictObject({
-    action: z.literal('create'),
-    name: nameSchema,
-    parentId: z.uuid().nullable().optional(),
-  }),
-  z.strictObject({ action: z.literal('rename'), unitId: z.uuid(), name: nameSchema }),
-  z.strictObject({ action: z.literal('move'), unitId: z.uuid(), parentId: z.uuid().nullable() }),
-  z.strictObject({ action: z.literal('delete'), unitId: z.uuid() }),
-]);
-
-const userTypeBody = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('create'), name: nameSchema }),
-  z.strictObject({ action: z.literal('rename'), userTypeId: z.uuid(), name: nameSchema }),
-  z.strictObject({ action: z.literal('delete'), userTypeId: z.uuid() }),
-]);
 
 const tags = ['impact'];
 

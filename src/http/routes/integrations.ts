@@ -1,8 +1,5 @@
-import { exclusionRulesSchema } from '../../integrations/exclusion-rules.ts';
-import { scopeGroupsSchema, scopeModeSchema } from '../../integrations/scope-groups.ts';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { CLOUDS, MATCH_FIELDS } from '../../integrations/match-fields.ts';
 import {
   createIntegration,
   deleteIntegration,
@@ -16,49 +13,7 @@ import { toIntegrationView } from '../../integrations/view.ts';
 import { principalOf, type ApiApp } from '../types.ts';
 import type { DirectoryHooks } from '../../directory/hooks.ts';
 import { configChanged } from '../config-changed.ts';
-
-/**
- * The response shape. A plain (non-strict) object: the zod serializer keeps only these
- * keys, so a secret handed to `reply.send` by mistake would still be dropped.
- */
-const integrationResponse = z.object({
-  id: z.string(),
-  name: z.string(),
-  applicationId: z.string(),
-  tenantId: z.string(),
-  secretSet: z.boolean(),
-  secretExpiresAt: z.string().nullable(),
-  secretExpiry: z
-    .object({ level: z.enum(['expired', 'expiring']), days: z.number().int() })
-    .nullable(),
-  unitField: z.enum(MATCH_FIELDS),
-  userTypeField: z.enum(MATCH_FIELDS),
-  enabled: z.boolean(),
-  cloud: z.enum(CLOUDS),
-  deactivateDisabledUsers: z.boolean(),
-  includeGuests: z.boolean(),
-  deletionThreshold: z.number().int(),
-  /** null = the default: 100 users or 10% of the linked users, whichever is lower. */
-  unassignmentThreshold: z.number().int().nullable(),
-  syncIntervalMinutes: z.number().int(),
-  exclusionRules: exclusionRulesSchema,
-  scopeMode: scopeModeSchema,
-  scopeGroups: scopeGroupsSchema,
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  nextRunAt: z.string().nullable(),
-  status: z.enum(['ok', 'needs-attention']),
-  attentionMessage: z.string().nullable(),
-  lastRun: z
-    .object({
-      id: z.string(),
-      status: z.string(),
-      mode: z.string(),
-      dryRun: z.boolean(),
-      finishedAt: z.string().nullable(),
-    })
-    .nullable(),
-});
+import { integrationView as integrationResponse } from '../integration-schemas.ts';
 
 /** Integration ids are UUIDs: a malformed one answers 400 naming `id`, like other routes. */
 const idParams = z.strictObject({ id: z.uuid() });

@@ -1,47 +1,26 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { NotFoundError } from '../../errors.ts';
-import { CHANGE_ACTIONS } from '../../sync/change-details.ts';
-import { CHANGE_CURSOR, listRunChanges } from '../../sync/changes-repo.ts';
+import { listRunChanges } from '../../sync/changes-repo.ts';
 import { toRun } from '../../sync/run-record.ts';
 import { listRuns, RunInProgressError } from '../../sync/runs-repo.ts';
 import type { SyncService } from '../../sync/service.ts';
 import { principalOf, type ApiApp } from '../types.ts';
 import { registerScopeGroupRoutes } from './scope-groups.ts';
 import { registerFieldPreviewRoutes } from './field-preview.ts';
+import {
+  runChangesPageView,
+  runChangesQuery,
+  runInProgressView,
+  runView as runSchema,
+  startedRunView,
+  startRunBody,
+} from '../run-schemas.ts';
+import { testResultView } from '../integration-schemas.ts';
 
 const idParams = z.strictObject({ id: z.uuid() });
 const runParams = z.strictObject({ runId: z.uuid() });
 const tags = ['runs'];
-
-const countsSchema = z.object({
-  created: z.number(),
-  updated: z.number(),
-  linked: z.number(),
-  deactivated: z.number(),
-  reactivated: z.number(),
-  unchanged: z.number(),
-  skipped: z.number(),
-  unassigned: z.number(),
-});
-
-const runSchema = z.object({
-  id: z.string(),
-  integrationId: z.string(),
-  mode: z.enum(['full', 'incremental', 'reconcile']),
-  dryRun: z.boolean(),
-  trigger: z.string(),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'held']),
-  queuedAt: z.string(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-  progress: z.object({ usersRead: z.number(), pages: z.number() }),
-  counts: countsSchema,
-  heldDeletions: z.number(),
-  heldUnassignments: z.number(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  notes: z.array(z.string()),
-});
 
 /**
  * Runs of the sync engine (SPEC §6): test connection, start a run or a preview, run history,
@@ -58,10 +37,7 @@ export function registerRunRoutes(app: ApiApp, ctx: AppContext, sync: SyncServic
         summary: 'Test connection: token → permission → read one user',
         params: idParams,
         response: {
-          200: z.object({
-            ok: z.boolean(),
-            steps: z.array(z.object({ name: z.string(), ok: z.boolean(), message: z.string() })),
-          }),
+          200: testResultView,
         },
       },
     },
@@ -75,15 +51,10 @@ export function registerRunRoutes(app: ApiApp, ctx: AppContext, sync: SyncServic
         tags,
         summary: 'Start a synchronisation (full = Initiate synchronisation; dryRun = Preview)',
         params: idParams,
-        body: z
-          .strictObject({ full: z.boolean().optional(), dryRun: z.boolean().optional() })
-          .optional(),
+        body: startRunBody,
         response: {
-          202: z.object({ runId: z.string() }),
-          409: z.object({
-            runId: z.string(),
-            error: z.object({ code: z.string(), message: z.string() }),
-          }),
+          202: startedRunView,
+          409: runInProgressView,
         },
       },
     },
@@ -152,28 +123,8 @@ export function registerRunRoutes(app: ApiApp, ctx: AppContext, sync: SyncServic
         params: runParams,
         description:
           'Held rows (what a guard stopped) come first, then the others in the order written. `action` keeps one action (e.g. `held`, `skip`); `q` keeps the rows whose user name or email contains the text.',
-        querystring: z.strictObject({
-          limit: z.coerce.number().int().min(1).max(500).default(100),
-          cursor: z.string().regex(CHANGE_CURSOR).optional(),
-          action: z.enum(CHANGE_ACTIONS).optional(),
-          q: z.string().max(200).optional(),
-        }),
-        response: {
-          200: z.object({
-            items: z.array(
-              z.object({
-                seq: z.number(),
-                action: z.string(),
-                subject: z.string(),
-                externalId: z.string().nullable(),
-                userId: z.string().nullable(),
-                details: z.unknown(),
-                createdAt: z.string(),
-              }),
-            ),
-            nextCursor: z.string().nullable(),
-          }),
-        },
+        querystring: runChangesQuery,
+        response: { 200: runChangesPageView },
       },
     },
     async (request) => {

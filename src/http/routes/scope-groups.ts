@@ -1,14 +1,9 @@
 import { z } from 'zod';
 import type { SyncService } from '../../sync/service.ts';
 import { principalOf, type ApiApp } from '../types.ts';
+import { foundGroupView as groupSchema } from '../integration-schemas.ts';
 
 const tags = ['integrations'];
-const groupSchema = z.object({
-  id: z.string(),
-  displayName: z.string(),
-  memberCount: z.number().int(),
-});
-
 /**
  * The form's group picker (issue 14): find the tenant's groups by name, with how many users
  * each holds (nested groups included). Asks Microsoft Graph, so it needs GroupMember.Read.All.

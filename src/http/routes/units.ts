@@ -9,18 +9,12 @@ import {
   updateUnit,
 } from '../../directory/units.ts';
 import { withTransaction } from '../../directory/transaction.ts';
-import { idParams, nameSchema, unitView } from '../schemas.ts';
+import { createUnitBody, idParams, unitListView, unitView, updateUnitBody } from '../schemas.ts';
 import { principalOf, type ApiApp } from '../types.ts';
 import type { DirectoryHooks } from '../../directory/hooks.ts';
 import { configChanged } from '../config-changed.ts';
 
 const tags = ['units'];
-
-/** A unit in the list, with its memberships counted (all, and those a sync manages). */
-const unitListView = unitView.extend({
-  memberCount: z.number().int(),
-  managedMemberCount: z.number().int(),
-});
 
 /** Units (the organisation's tree): list, create, rename/move, delete. */
 export function registerUnitRoutes(app: ApiApp, ctx: AppContext, hooks: DirectoryHooks = {}): void {
@@ -59,7 +53,7 @@ export function registerUnitRoutes(app: ApiApp, ctx: AppContext, hooks: Director
       schema: {
         tags,
         summary: 'Create a unit (at the top, or under parentId)',
-        body: z.strictObject({ name: nameSchema, parentId: z.uuid().nullable().optional() }),
+        body: createUnitBody,
         response: { 201: unitView },
       },
     },
@@ -80,10 +74,7 @@ export function registerUnitRoutes(app: ApiApp, ctx: AppContext, hooks: Director
         tags,
         summary: 'Rename a unit and/or move it (parentId null moves it to the top)',
         params: idParams,
-        body: z.strictObject({
-          name: nameSchema.optional(),
-          parentId: z.uuid().nullable().optional(),
-        }),
+        body: updateUnitBody,
         response: { 200: unitView },
       },
     },

@@ -8,7 +8,7 @@ import {
   listUserTypes,
   renameUserType,
 } from '../../directory/user-types.ts';
-import { idParams, nameSchema, userTypeView } from '../schemas.ts';
+import { createUserTypeBody, idParams, renameUserTypeBody, userTypeView } from '../schemas.ts';
 import { principalOf, type ApiApp } from '../types.ts';
 import type { DirectoryHooks } from '../../directory/hooks.ts';
 import { configChanged } from '../config-changed.ts';
@@ -48,7 +48,7 @@ export function registerUserTypeRoutes(
       schema: {
         tags,
         summary: 'Create a user type',
-        body: z.strictObject({ name: nameSchema }),
+        body: createUserTypeBody,
         response: { 201: userTypeView },
       },
     },
@@ -69,7 +69,7 @@ export function registerUserTypeRoutes(
         tags,
         summary: 'Rename a user type',
         params: idParams,
-        body: z.strictObject({ name: nameSchema.optional() }),
+        body: renameUserTypeBody,
         response: { 200: userTypeView },
       },
     },

@@ -8,26 +8,31 @@ import { explainUser } from '../../sync/explain-user.ts';
 import { countTabs, listUsers, MAX_PAGE_SIZE } from '../../directory/user-listing.ts';
 import { usersCsv } from '../users-export.ts';
 import { createUser, deactivateUser, reactivateUser, updateUser } from '../../directory/users.ts';
-import { emailSchema, idParams, nameSchema, userDetailView, userView } from '../schemas.ts';
+import {
+  createUserBody,
+  idParams,
+  membershipBody,
+  updateUserBody,
+  userCountsView,
+  userDetailView,
+  userFilterQuery,
+  userPageView,
+  userView,
+} from '../schemas.ts';
 import { principalOf, type ApiApp } from '../types.ts';
 import { unassignedGroups, unassignedGroupUsers } from '../../sync/unassigned-groups.ts';
-import { groupUsersQuery, groupUsersView, unassignedGroupsView } from '../unassigned-schemas.ts';
+import {
+  groupUsersQuery,
+  groupUsersView,
+  unassignedGroupsQuery,
+  unassignedGroupsView,
+} from '../unassigned-schemas.ts';
 
 const tags = ['users'];
 
 const membershipParams = z.strictObject({ id: z.uuid(), unitId: z.uuid() });
 
-const filterQuery = z.object({
-  status: z.enum(['active', 'deactivated']).optional(),
-  assignment: z.enum(['unassigned']).optional(),
-  email: z.string().trim().min(1).max(320).optional(),
-  q: z.string().trim().min(1).max(200).optional(),
-  /** Substring of the full name or email, case- and accent-insensitive. */
-  search: z.string().trim().min(1).max(200).optional(),
-  unitId: z.uuid().optional(),
-  userTypeId: z.uuid().optional(),
-  integrationId: z.uuid().optional(),
-});
+const filterQuery = userFilterQuery;
 
 const listQuery = filterQuery.extend({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
@@ -52,9 +57,7 @@ export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: Director
         tags,
         summary: 'List users (All, Unassigned, Deactivated), paged by cursor',
         querystring: listQuery,
-        response: {
-          200: z.object({ items: z.array(userView), nextCursor: z.string().nullable() }),
-        },
+        response: { 200: userPageView },
       },
     },
     async (request) => listUsers(ctx.db, principalOf(request).orgId, request.query),
@@ -67,9 +70,7 @@ export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: Director
         tags,
         summary: 'Totals of the All, Unassigned and Deactivated tabs under the same filters',
         querystring: filterQuery.omit({ status: true, assignment: true }),
-        response: {
-          200: z.object({ all: z.number(), unassigned: z.number(), deactivated: z.number() }),
-        },
+        response: { 200: userCountsView },
       },
     },
     async (request) => countTabs(ctx.db, principalOf(request).orgId, request.query),
@@ -101,10 +102,13 @@ export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: Director
       schema: {
         tags,
         summary: 'Unassigned active users counted by cause (largest first), with the fix',
+        description:
+          'Takes the filters of `GET /users` (search, unitId, userTypeId, integrationId, q, email): the groups add up to the Unassigned tab under the same filters.',
+        querystring: unassignedGroupsQuery,
         response: { 200: unassignedGroupsView },
       },
     },
-    async (request) => unassignedGroups(ctx.db, principalOf(request).orgId),
+    async (request) => unassignedGroups(ctx.db, principalOf(request).orgId, request.query),
   );
 
   app.get(
@@ -118,11 +122,12 @@ export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: Director
       },
     },
     async (request) => {
-      const { key, cursor, limit } = request.query;
+      const { key, cursor, limit, ...filters } = request.query;
       if (key === undefined) return { items: [], nextCursor: null };
       return unassignedGroupUsers(ctx.db, principalOf(request).orgId, key, {
         cursor,
         limit: limit ?? 50,
+        filters,
       });
     },
   );
@@ -133,7 +138,7 @@ export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: Director
       schema: {
         tags,
         summary: 'Create a user (linked to Entra if an integration knows the email)',
-        body: z.strictObject({ firstName: nameSchema, lastName: nameSchema, email: emailSchema }),
+        body: createUserBody,
         response: { 201: userView },
       },
     },
@@ -171,11 +176,7 @@ export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: Director
         tags,
         summary: 'Edit names or email',
         params: idParams,
-        body: z.strictObject({
-          firstName: nameSchema.optional(),
-          lastName: nameSchema.optional(),
-          email: emailSchema.optional(),
-        }),
+        body: updateUserBody,
         response: { 200: userView },
       },
     },
@@ -232,7 +233,7 @@ export function registerUserRoutes(app: ApiApp, ctx: AppContext, hooks: Director
         tags,
         summary: 'Set the manual membership of a user in a unit with these user types',
         params: membershipParams,
-        body: z.strictObject({ userTypeIds: z.array(z.uuid()).max(200) }),
+        body: membershipBody,
         response: { 200: userView },
       },
     },

@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { useAction } from '../lib/use-action.ts';
 
 interface ConfirmButtonProps {
   /** Text of the first button, e.g. "Delete". */
@@ -21,28 +22,33 @@ interface ConfirmButtonProps {
 export function ConfirmButton(props: ConfirmButtonProps): ReactNode {
   const { label, question, confirmLabel, onConfirm, danger = true, disabled, ariaLabel } = props;
   const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   if (!asking) {
     return (
-      <button
-        type="button"
-        className={danger ? 'danger' : undefined}
-        onClick={() => setAsking(true)}
-        disabled={disabled}
-        aria-label={ariaLabel}
-      >
-        {label}
-      </button>
+      <>
+        <button
+          type="button"
+          className={danger ? 'danger' : undefined}
+          onClick={() => setAsking(true)}
+          disabled={disabled}
+          aria-label={ariaLabel}
+        >
+          {label}
+        </button>
+        {error ? (
+          <span className="field-error" role="alert">
+            {error}
+          </span>
+        ) : null}
+      </>
     );
   }
+  // The question closes either way; a failure the caller did not catch shows beside the button.
   const confirm = async (): Promise<void> => {
-    setBusy(true);
-    try {
+    await run('confirm', async () => {
       await onConfirm();
-    } finally {
-      setBusy(false);
-      setAsking(false);
-    }
+    });
+    setAsking(false);
   };
   return (
     <span className="confirm" role="group" aria-label={question}>
@@ -51,12 +57,12 @@ export function ConfirmButton(props: ConfirmButtonProps): ReactNode {
         type="button"
         className={danger ? 'danger' : 'primary'}
         onClick={() => void confirm()}
-        disabled={busy}
+        disabled={busy !== null}
       >
         {confirmLabel}
       </button>
       {/* Cancel takes the focus: pressing Enter twice must not delete (issue 17). */}
-      <button type="button" onClick={() => setAsking(false)} disabled={busy} autoFocus>
+      <button type="button" onClick={() => setAsking(false)} disabled={busy !== null} autoFocus>
         Cancel
       </button>
     </span>

@@ -4,6 +4,8 @@ import { MATCH_FIELD_LABELS } from '../lib/integration-help.ts';
 import {
   RULE_FIELDS,
   RULE_OPERATORS,
+  type ExclusionPreview,
+  type ExclusionPreviewBody,
   type ExclusionRule,
   type MatchField,
   type RuleField,
@@ -27,12 +29,7 @@ function fieldLabel(field: RuleField): string {
   return EXTRA_LABELS[field] ?? MATCH_FIELD_LABELS[field as MatchField];
 }
 
-/** What `POST /integrations/:id/exclusion-preview` answers. */
-interface RuleCounts {
-  rules: { matched: number; active: number }[];
-  matched: number;
-  wouldDeactivate: number;
-}
+type RuleCounts = ExclusionPreview;
 
 interface Props {
   /** Counting reads the saved integration's mirror; absent on a new integration. */
@@ -58,7 +55,7 @@ export function ExclusionRulesEditor(props: Props): ReactNode {
     if (!integrationId) return;
     setProblem(null);
     try {
-      const body = { exclusionRules: rules.filter((r) => r.value.trim()) };
+      const body: ExclusionPreviewBody = { exclusionRules: rules.filter((r) => r.value.trim()) };
       setCounts(
         await request<RuleCounts>('POST', `/integrations/${integrationId}/exclusion-preview`, body),
       );

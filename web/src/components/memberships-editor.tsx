@@ -2,7 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { Alert } from './alert.tsx';
 import { ConfirmButton } from './confirm-button.tsx';
 import { UserTypeCheckboxes } from './user-type-checkboxes.tsx';
-import { messageOf } from '../api.ts';
+import { useAction } from '../lib/use-action.ts';
 import { deleteMembership, putMembership } from '../endpoints.ts';
 import { flattenTree, unitPath } from '../lib/unit-tree.ts';
 import type { Membership, Unit, User, UserType } from '../types.ts';
@@ -98,22 +98,16 @@ function ManualMembership({
   onChanged: () => Promise<void>;
 }): ReactNode {
   const [selected, setSelected] = useState<string[]>(membership.userTypeIds);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy: running, error, run } = useAction();
+  const busy = running !== null;
   const dirty = [...selected].sort().join() !== [...membership.userTypeIds].sort().join();
   const name = unitPath(units, membership.unitId);
 
   const act = async (action: () => Promise<void>): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run('membership', async () => {
       await action();
       await onChanged();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -167,29 +161,26 @@ function AddMembership({
 }): ReactNode {
   const [unitId, setUnitId] = useState('');
   const [selected, setSelected] = useState<string[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const action = useAction();
+  const busy = action.busy !== null;
+  const error = problem ?? action.error;
   const available = new Set(units.map((u) => u.id));
   const options = flattenTree(allUnits).filter((row) => available.has(row.unit.id));
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     if (!unitId) {
-      setError('Choose a unit.');
+      setProblem('Choose a unit.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    setProblem(null);
+    await action.run('add', async () => {
       await putMembership(user.id, unitId, selected);
       setUnitId('');
       setSelected([]);
       await onChanged();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

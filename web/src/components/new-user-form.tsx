@@ -1,9 +1,10 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Alert } from './alert.tsx';
 import { TextField } from './field.tsx';
-import { ApiError, messageOf } from '../api.ts';
+import { ApiError } from '../api.ts';
 import { createUser } from '../endpoints.ts';
 import { splitIssues } from '../lib/field-errors.ts';
+import { useAction } from '../lib/use-action.ts';
 import type { User } from '../types.ts';
 
 const FIELDS = ['firstName', 'lastName', 'email'] as const;
@@ -23,8 +24,7 @@ export function NewUserForm({
     email: '',
   });
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -33,23 +33,23 @@ export function NewUserForm({
     if (!values.lastName.trim()) local.lastName = 'Enter a last name.';
     if (!/^[^\s@]+@[^\s@]+$/.test(values.email.trim())) local.email = 'Enter an email address.';
     setErrors(local);
-    setError(null);
+    action.clearError();
     if (Object.keys(local).length > 0) return;
-    setBusy(true);
-    try {
-      const user = await createUser({
-        firstName: values.firstName.trim(),
-        lastName: values.lastName.trim(),
-        email: values.email.trim(),
-      });
-      onCreated(user);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 400)
-        setErrors(splitIssues(err.issues, FIELDS).byField);
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    await action.run(
+      'create',
+      async () => {
+        const user = await createUser({
+          firstName: values.firstName.trim(),
+          lastName: values.lastName.trim(),
+          email: values.email.trim(),
+        });
+        onCreated(user);
+      },
+      (err) => {
+        if (err instanceof ApiError && err.status === 400)
+          setErrors(splitIssues(err.issues, FIELDS).byField);
+      },
+    );
   };
 
   const set = (field: Field) => (value: string) =>
@@ -62,7 +62,7 @@ export function NewUserForm({
       aria-label="New user"
     >
       <h2>New user</h2>
-      {error ? <Alert>{error}</Alert> : null}
+      {action.error ? <Alert>{action.error}</Alert> : null}
       <div className="grid-3">
         <TextField
           id="new-user-first-name"
@@ -93,7 +93,7 @@ export function NewUserForm({
         the two and takes the names from Entra.
       </p>
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={action.busy !== null}>
           Create user
         </button>
         <button type="button" onClick={onCancel}>

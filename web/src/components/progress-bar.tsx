@@ -3,16 +3,13 @@ import type { Run } from '../types.ts';
 
 /**
  * A run's live progress. Graph does not say how many users a directory has, so the bar
- * reports users read (aria-valuenow) and fills when the run ends; when the server knows
- * a total (`progress.total`) it fills proportionally.
+ * reports users read (aria-valuenow) and fills when the run ends.
  */
 export function RunProgressBar({ run }: { run: Run }): ReactNode {
-  const usersRead = run.progress?.usersRead ?? 0;
-  const pages = run.progress?.pages ?? 0;
-  const total = run.progress?.total ?? null;
+  const { usersRead, pages } = run.progress;
   const finished = run.status !== 'queued' && run.status !== 'running';
-  const max = finished ? Math.max(usersRead, total ?? 0) : total;
-  const percent = finished ? 100 : total ? Math.min(100, (usersRead / total) * 100) : null;
+  const max = finished ? usersRead : null;
+  const percent = finished ? 100 : null;
   const text =
     run.status === 'queued'
       ? 'Waiting to start…'

@@ -1,8 +1,8 @@
 import { useState, type ReactNode } from 'react';
-import { messageOf } from '../api.ts';
 import { getUser, reactivateUser } from '../endpoints.ts';
 import { reactivationWarning } from '../lib/deactivation.ts';
 import { fullName } from '../lib/format.ts';
+import { useAction } from '../lib/use-action.ts';
 import type { User } from '../types.ts';
 
 /**
@@ -18,32 +18,19 @@ export function ReactivateButton({
   onDone: () => Promise<void> | void;
 }): ReactNode {
   const [asking, setAsking] = useState<{ warning: string | null } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy: running, error, run } = useAction();
+  const busy = running !== null;
   const name = fullName(user);
-  const ask = async (): Promise<void> => {
-    setError(null);
-    setBusy(true);
-    try {
+  const ask = () =>
+    run('ask', async () => {
       setAsking({ warning: reactivationWarning(await getUser(user.id)) });
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const confirm = async (): Promise<void> => {
-    setBusy(true);
-    try {
+    });
+  const confirm = () =>
+    run('reactivate', async () => {
       await reactivateUser(user.id);
       setAsking(null);
       await onDone();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <span className="reactivate">
       {asking ? (

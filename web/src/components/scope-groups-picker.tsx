@@ -55,25 +55,29 @@ export function ScopeGroupsPicker(props: Props): ReactNode {
 
   return (
     <div className={props.error ? 'field has-error' : 'field'} data-testid="scope">
-      <span className="label">Scope</span>
-      <label>
-        <input
-          type="radio"
-          name="scope-mode"
-          checked={mode === 'all'}
-          onChange={() => onChange({ scopeMode: 'all' })}
-        />{' '}
-        All users
-      </label>
-      <label>
-        <input
-          type="radio"
-          name="scope-mode"
-          checked={mode === 'groups'}
-          onChange={() => onChange({ scopeMode: 'groups' })}
-        />{' '}
-        Members of these groups
-      </label>
+      <span className="label" id="scope-label">
+        Scope
+      </span>
+      <div role="radiogroup" aria-labelledby="scope-label">
+        <label className="checkbox-row">
+          <input
+            type="radio"
+            name="scope-mode"
+            checked={mode === 'all'}
+            onChange={() => onChange({ scopeMode: 'all' })}
+          />{' '}
+          All users
+        </label>
+        <label className="checkbox-row">
+          <input
+            type="radio"
+            name="scope-mode"
+            checked={mode === 'groups'}
+            onChange={() => onChange({ scopeMode: 'groups' })}
+          />{' '}
+          Members of these groups
+        </label>
+      </div>
       {mode === 'groups' ? (
         <>
           <ul aria-label="Scope groups">

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { UnassignedGroupView } from '../../../src/http/unassigned-schemas.ts';
 import { createUnit, createUserType } from '../endpoints.ts';
-import { groupUsers, unassignedGroups } from '../endpoints-admin-view.ts';
+import { groupUsers, unassignedGroups, type UserFilters } from '../endpoints-admin-view.ts';
 import { fullName } from '../lib/format.ts';
 import { paths } from '../lib/routes.ts';
 import { flattenTree } from '../lib/unit-tree.ts';
@@ -26,13 +26,19 @@ function people(n: number): string {
  */
 export function UnassignedGroups({
   units,
+  filters,
+  filterKey,
   onPlaced,
 }: {
   units: Unit[];
+  /** The list's search and filters: the groups count the users the filtered tab lists. */
+  filters: UserFilters;
+  /** Changes whenever `filters` do. */
+  filterKey: string;
   onPlaced: () => void;
 }): ReactNode {
   const [version, setVersion] = useState(0);
-  const groups = useLoad(unassignedGroups, `groups-${version}`);
+  const groups = useLoad(() => unassignedGroups(filters), `groups-${filterKey}-${version}`);
   const [following, setFollowing] = useState<{ key: string; until: number; name: string } | null>(
     null,
   );
@@ -84,6 +90,7 @@ export function UnassignedGroups({
                 key={g.key}
                 group={g}
                 units={units}
+                filters={filters}
                 onFixed={(name) => {
                   setPlaced(null);
                   setFollowing({ key: g.key, until: Date.now() + FOLLOW_MS, name });
@@ -104,10 +111,12 @@ export function UnassignedGroups({
 function GroupItem({
   group,
   units,
+  filters,
   onFixed,
 }: {
   group: UnassignedGroupView;
   units: Unit[];
+  filters: UserFilters;
   onFixed: (name: string) => void;
 }): ReactNode {
   const [open, setOpen] = useState(false);
@@ -207,20 +216,28 @@ function GroupItem({
         </form>
       ) : null}
       {action.error ? <Alert>{action.error}</Alert> : null}
-      {open ? <GroupUsers id={`${id}-users`} groupKey={group.key} /> : null}
+      {open ? <GroupUsers id={`${id}-users`} groupKey={group.key} filters={filters} /> : null}
     </li>
   );
 }
 
 /** The users of one group, twenty at a time. */
-function GroupUsers({ id, groupKey }: { id: string; groupKey: string }): ReactNode {
+function GroupUsers({
+  id,
+  groupKey,
+  filters,
+}: {
+  id: string;
+  groupKey: string;
+  filters: UserFilters;
+}): ReactNode {
   const [users, setUsers] = useState<User[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const action = useAction();
   const more = (cursor: string | null) =>
     action.run('load', async () => {
-      const page = await groupUsers(groupKey, cursor);
-      setUsers((list) => (cursor ? [...list, ...(page.items as User[])] : (page.items as User[])));
+      const page = await groupUsers(groupKey, cursor, filters);
+      setUsers((list) => (cursor ? [...list, ...page.items] : page.items));
       setNext(page.nextCursor);
     });
   useEffect(() => {

@@ -1,13 +1,13 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { ConfirmButton } from './confirm-button.tsx';
-import { messageOf } from '../api.ts';
 import { ImpactConfirm } from './impact-confirm.tsx';
 import { deleteUnit, unitImpact, updateUnit } from '../endpoints.ts';
 import { isRisky, type ImpactView } from '../lib/impact.ts';
 import { subtreeIds, type TreeRow } from '../lib/unit-tree.ts';
 import { paths } from '../lib/routes.ts';
 import { Link } from '../router.tsx';
-import type { Unit } from '../types.ts';
+import type { UnitWithCounts as Unit } from '../types.ts';
+import { useAction } from '../lib/use-action.ts';
 
 interface Props {
   row: TreeRow;
@@ -25,8 +25,10 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
   const [mode, setMode] = useState<Mode>('view');
   const [name, setName] = useState(unit.name);
   const [parentId, setParentId] = useState(unit.parentId ?? '');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const action = useAction();
+  const busy = action.busy !== null;
+  const error = problem ?? action.error;
   /** What a rename would do, shown before it is made (issue 17). */
   const [pendingImpact, setPendingImpact] = useState<ImpactView | null>(null);
   /** Leaves rename/move: a cancelled rename must not come back next time. */
@@ -35,28 +37,25 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
     setName(unit.name);
     setParentId(unit.parentId ?? '');
     setPendingImpact(null);
-    setError(null);
+    setProblem(null);
+    action.clearError();
   };
   // A unit cannot move under itself or its own descendants.
   const excluded = subtreeIds(units, unit.id);
 
-  const act = async (action: () => Promise<unknown>): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
+  /** Runs a change; `'stay'` keeps the form open (a question about its impact is shown). */
+  const act = async (work: () => Promise<unknown>): Promise<void> => {
+    setProblem(null);
+    await action.run('change', async () => {
+      if ((await work()) === STAY) return;
       setMode('view');
       await onChanged();
-    } catch (err) {
-      if (!(err instanceof KeepRenaming)) setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const submitRename = (event: FormEvent): void => {
     event.preventDefault();
     if (!name.trim()) {
-      setError('Enter a name.');
+      setProblem('Enter a name.');
       return;
     }
     void act(async () => {
@@ -64,9 +63,9 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
       if (isRisky(impact)) {
         setPendingImpact(impact);
         // Stay in rename mode: the question is answered below.
-        throw new KeepRenaming();
+        return STAY;
       }
-      await updateUnit(unit.id, { name: name.trim() });
+      return updateUnit(unit.id, { name: name.trim() });
     });
   };
   const confirmRename = (): void => {
@@ -211,5 +210,5 @@ function membersText(unit: Unit): string {
     : base;
 }
 
-/** Not an error: the rename waits for the administrator to confirm its impact. */
-class KeepRenaming extends Error {}
+/** Not done yet: the rename waits for the administrator to confirm its impact. */
+const STAY = Symbol('stay');

@@ -1,9 +1,10 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Alert } from './alert.tsx';
 import { TextField } from './field.tsx';
-import { ApiError, messageOf } from '../api.ts';
+import { ApiError } from '../api.ts';
 import { updateUser } from '../endpoints.ts';
 import { splitIssues } from '../lib/field-errors.ts';
+import { useAction } from '../lib/use-action.ts';
 import type { User } from '../types.ts';
 
 const FIELDS = ['firstName', 'lastName', 'email'] as const;
@@ -32,8 +33,9 @@ export function UserDetailsForm({ user, managedBy, onSaved }: Props): ReactNode 
     email: user.email,
   });
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [notice, setNotice] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const action = useAction();
+  const busy = action.busy !== null;
 
   if (managedBy !== null) {
     return (
@@ -58,24 +60,24 @@ export function UserDetailsForm({ user, managedBy, onSaved }: Props): ReactNode 
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    setBusy(true);
-    setNotice(null);
+    setSaved(false);
     setErrors({});
-    try {
-      const updated = await updateUser(user.id, {
-        firstName: values.firstName.trim(),
-        lastName: values.lastName.trim(),
-        email: values.email.trim(),
-      });
-      onSaved(updated);
-      setNotice({ kind: 'success', text: 'Saved.' });
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 400)
-        setErrors(splitIssues(err.issues, FIELDS).byField);
-      setNotice({ kind: 'error', text: messageOf(err) });
-    } finally {
-      setBusy(false);
-    }
+    await action.run(
+      'save',
+      async () => {
+        const updated = await updateUser(user.id, {
+          firstName: values.firstName.trim(),
+          lastName: values.lastName.trim(),
+          email: values.email.trim(),
+        });
+        onSaved(updated);
+        setSaved(true);
+      },
+      (err) => {
+        if (err instanceof ApiError && err.status === 400)
+          setErrors(splitIssues(err.issues, FIELDS).byField);
+      },
+    );
   };
 
   return (
@@ -85,7 +87,8 @@ export function UserDetailsForm({ user, managedBy, onSaved }: Props): ReactNode 
       noValidate
       aria-label="User details"
     >
-      {notice ? <Alert kind={notice.kind}>{notice.text}</Alert> : null}
+      {action.error ? <Alert kind="error">{action.error}</Alert> : null}
+      {saved ? <Alert kind="success">Saved.</Alert> : null}
       <div className="grid-3">
         {FIELDS.map((field) => (
           <TextField

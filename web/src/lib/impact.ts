@@ -3,20 +3,9 @@
  * …/impact) and the sentence that sums it up. Pure.
  */
 import type { IntegrationFormState } from './integration-form.ts';
-import type { Integration } from '../types.ts';
+import type { ImpactView, Integration } from '../types.ts';
 
-/** Mirrors the server's impactView (src/http/routes/impact.ts). */
-export interface ImpactView {
-  moved: number;
-  unassigned: number;
-  placed: number;
-  deactivated: number;
-  reactivated: number;
-  created: number;
-  unassignedUsers: { subject: string; userId: string | null; reason: string | null }[];
-  wouldHold: boolean;
-  duplicateName: string | null;
-}
+export type { ImpactView };
 
 /** The settings whose change moves users (the ones the impact endpoint takes). */
 export const MAPPING_FIELDS = [

@@ -12,6 +12,9 @@ import type {
   ScopeGroup,
 } from '../types.ts';
 
+/** The create body with the secret optional: PATCH takes it as is, create adds the secret. */
+export type IntegrationBody = Omit<IntegrationInput, 'secret'> & { secret?: string };
+
 /** What the inputs hold: text inputs as strings, exactly as typed. */
 export interface IntegrationFormState {
   name: string;
@@ -145,9 +148,12 @@ function wholeNumber(text: string): number | null {
   return Number.isSafeInteger(value) ? value : null;
 }
 
-/** The API body for a valid form; the secret is included only when one was typed. */
-export function inputFromForm(form: IntegrationFormState): IntegrationInput {
-  const input: IntegrationInput = {
+/**
+ * The API body for a valid form; the secret is included only when one was typed (a create
+ * without one is refused by `validateForm` first, and by the server).
+ */
+export function inputFromForm(form: IntegrationFormState): IntegrationBody {
+  const input: IntegrationBody = {
     name: form.name.trim(),
     applicationId: form.applicationId.trim(),
     tenantId: form.tenantId.trim(),

@@ -9,7 +9,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * one, otherwise computed from `secretExpiresAt` (whole days, UTC calendar dates).
  */
 export function secretWarning(
-  integration: Pick<Integration, 'secretExpiresAt' | 'secretExpiry'>,
+  integration: Pick<Integration, 'secretExpiresAt'> & Partial<Pick<Integration, 'secretExpiry'>>,
   now: Date,
 ): SecretExpiry | null {
   if (integration.secretExpiry !== undefined) return integration.secretExpiry;

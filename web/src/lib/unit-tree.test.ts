@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Unit } from '../types.ts';
+
+const at = '2025-01-01T00:00:00.000Z';
 import { flattenTree, subtreeIds, unitPath } from './unit-tree.ts';
 
 const units: Unit[] = [
-  { id: 's2', name: 'store 2', parentId: 'north' },
-  { id: 'hq', name: 'Head office', parentId: null },
-  { id: 'north', name: 'North', parentId: 'hq' },
-  { id: 's1', name: 'Store 1', parentId: 'north' },
-  { id: 'east', name: 'East', parentId: 'hq' },
-  { id: 'orphan', name: 'Orphan', parentId: 'gone' },
+  { id: 's2', name: 'store 2', parentId: 'north', createdAt: at },
+  { id: 'hq', name: 'Head office', parentId: null, createdAt: at },
+  { id: 'north', name: 'North', parentId: 'hq', createdAt: at },
+  { id: 's1', name: 'Store 1', parentId: 'north', createdAt: at },
+  { id: 'east', name: 'East', parentId: 'hq', createdAt: at },
+  { id: 'orphan', name: 'Orphan', parentId: 'gone', createdAt: at },
 ];
 
 describe('flattenTree', () => {
@@ -25,8 +27,8 @@ describe('flattenTree', () => {
 
   it('never loses units caught in a cycle', () => {
     const cyclic: Unit[] = [
-      { id: 'a', name: 'A', parentId: 'b' },
-      { id: 'b', name: 'B', parentId: 'a' },
+      { id: 'a', name: 'A', parentId: 'b', createdAt: at },
+      { id: 'b', name: 'B', parentId: 'a', createdAt: at },
     ];
     expect(
       flattenTree(cyclic)

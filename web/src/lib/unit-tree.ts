@@ -1,8 +1,11 @@
-import type { Unit } from '../types.ts';
+import type { Unit as ApiUnit, UnitWithCounts } from '../types.ts';
+
+/** What the tree needs of a unit (GET /units adds counts, which the rows keep). */
+type Unit = Pick<ApiUnit, 'id' | 'name' | 'parentId'>;
 
 /** A unit with its depth in the tree, in display order. */
-export interface TreeRow {
-  unit: Unit;
+export interface TreeRow<U extends Unit = UnitWithCounts> {
+  unit: U;
   depth: number;
 }
 
@@ -13,16 +16,16 @@ const byName = (a: Unit, b: Unit): number =>
  * The unit tree flattened depth-first, children sorted by name. Units whose parent is
  * unknown are shown as roots, so nothing disappears; cycles cannot hide units either.
  */
-export function flattenTree(units: Unit[]): TreeRow[] {
+export function flattenTree<U extends Unit>(units: U[]): TreeRow<U>[] {
   const ids = new Set(units.map((u) => u.id));
-  const children = new Map<string | null, Unit[]>();
+  const children = new Map<string | null, U[]>();
   for (const unit of units) {
     const parent = unit.parentId && ids.has(unit.parentId) ? unit.parentId : null;
     const list = children.get(parent) ?? [];
     list.push(unit);
     children.set(parent, list);
   }
-  const rows: TreeRow[] = [];
+  const rows: TreeRow<U>[] = [];
   const seen = new Set<string>();
   const visit = (parent: string | null, depth: number): void => {
     for (const unit of [...(children.get(parent) ?? [])].sort(byName)) {

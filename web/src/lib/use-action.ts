@@ -6,8 +6,15 @@ export interface Action {
   /** The name of the action running now, or null. */
   busy: string | null;
   error: string | null;
-  /** Runs `work` as `name` unless another action runs; a failure is kept in `error`. */
-  run: (name: string, work: () => Promise<void>) => Promise<boolean>;
+  /**
+   * Runs `work` as `name`; a failure is kept in `error` (and handed to `onError`, e.g. to put
+   * a 400's issues on their fields). Resolves to whether the work succeeded.
+   */
+  run: (
+    name: string,
+    work: () => Promise<void>,
+    onError?: (err: unknown) => void,
+  ) => Promise<boolean>;
   clearError: () => void;
 }
 
@@ -18,18 +25,26 @@ export interface Action {
 export function useAction(): Action {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const run = useCallback(async (name: string, work: () => Promise<void>): Promise<boolean> => {
-    setBusy(name);
-    setError(null);
-    try {
-      await work();
-      return true;
-    } catch (err) {
-      setError(messageOf(err));
-      return false;
-    } finally {
-      setBusy(null);
-    }
-  }, []);
+  const run = useCallback(
+    async (
+      name: string,
+      work: () => Promise<void>,
+      onError?: (err: unknown) => void,
+    ): Promise<boolean> => {
+      setBusy(name);
+      setError(null);
+      try {
+        await work();
+        return true;
+      } catch (err) {
+        setError(messageOf(err));
+        onError?.(err);
+        return false;
+      } finally {
+        setBusy(null);
+      }
+    },
+    [],
+  );
   return { busy, error, run, clearError: () => setError(null) };
 }

@@ -1,8 +1,10 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, messageOf, type FieldIssue } from '../api.ts';
 import { Alert, LoadState } from '../components/alert.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
+import { EnableOffer } from '../components/enable-offer.tsx';
 import { FieldPreviewPanel } from '../components/field-preview-panel.tsx';
+import { ImpactConfirm } from '../components/impact-confirm.tsx';
+import { IntegrationBreadcrumb, IntegrationHeader } from '../components/integration-header.tsx';
 import { IntegrationFormFields } from '../components/integration-form-fields.tsx';
 import { RunHistory } from '../components/run-history.tsx';
 import { TestResultView } from '../components/test-result.tsx';
@@ -16,25 +18,14 @@ import {
   testIntegration,
   updateIntegration,
 } from '../endpoints.ts';
-import { ImpactConfirm } from '../components/impact-confirm.tsx';
-import { splitIssues } from '../lib/field-errors.ts';
 import { isRisky, mappingPatch, type ImpactView } from '../lib/impact.ts';
-import {
-  emptyForm,
-  formFromIntegration,
-  inputFromForm,
-  SAME_FIELD_MESSAGE,
-  validateForm,
-  type FormErrors,
-  type IntegrationFormState,
-} from '../lib/integration-form.ts';
+import { inputFromForm } from '../lib/integration-form.ts';
 import { paths } from '../lib/routes.ts';
-import { secretWarning, secretWarningText } from '../lib/secret-expiry.ts';
+import { useAction } from '../lib/use-action.ts';
+import { useIntegrationForm } from '../lib/use-integration-form.ts';
 import { useLoad } from '../lib/use-load.ts';
-import { Link, navigate } from '../router.tsx';
-import type { Integration, Run, TestResult } from '../types.ts';
-
-const FORM_FIELDS = Object.keys(emptyForm()) as (keyof IntegrationFormState)[];
+import { navigate } from '../router.tsx';
+import type { Integration, Run, StartRunBody, TestResult } from '../types.ts';
 
 /** Loads an integration (or starts a new one) and shows its form, actions and runs. */
 export function IntegrationPage({ id }: { id: string | null }): ReactNode {
@@ -42,7 +33,7 @@ export function IntegrationPage({ id }: { id: string | null }): ReactNode {
   if (loaded.data === undefined) {
     return (
       <section>
-        <Breadcrumb name={id ? 'Integration' : 'New integration'} />
+        <IntegrationBreadcrumb name={id ? 'Integration' : 'New integration'} />
         <LoadState loading={loaded.loading} error={loaded.error} />
       </section>
     );
@@ -50,125 +41,77 @@ export function IntegrationPage({ id }: { id: string | null }): ReactNode {
   return <IntegrationEditor integration={loaded.data} />;
 }
 
-function Breadcrumb({ name }: { name: string }): ReactNode {
-  return (
-    <nav className="breadcrumb" aria-label="Breadcrumb">
-      <Link to={paths.integrations()}>Integrations</Link> <span aria-hidden="true">›</span>{' '}
-      <span className="truncate">{name}</span>
-    </nav>
-  );
-}
+const CREATED_NOTICE =
+  'Integration created, disabled. Test the connection: once it works, preview what the first synchronisation will do, then enable it or initiate the synchronisation.';
 
+/**
+ * The form and what can be done with it: Save (with the impact of a mapping change first),
+ * Test connection, Preview, Initiate synchronisation, Enable and Delete. The form's state is
+ * `useIntegrationForm`; each button's busy and failure state is `useAction`.
+ */
 function IntegrationEditor({
   integration: initial,
 }: {
   integration: Integration | null;
 }): ReactNode {
-  const [saved, setSaved] = useState<Integration | null>(initial);
-  const [form, setForm] = useState<IntegrationFormState>(
-    initial ? formFromIntegration(initial) : emptyForm(),
+  const model = useIntegrationForm(initial);
+  const { saved, form } = model;
+  const action = useAction();
+  const busy = action.busy !== null;
+  const [success, setSuccess] = useState<string | null>(
+    new URLSearchParams(window.location.search).has('created') ? CREATED_NOTICE : null,
   );
-  const [replacingSecret, setReplacingSecret] = useState(false);
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<FormErrors>({});
-  const [otherIssues, setOtherIssues] = useState<FieldIssue[]>([]);
-  const [notice, setNotice] = useState<{ kind: 'success' | 'error'; text: string } | null>(
-    new URLSearchParams(window.location.search).has('created')
-      ? {
-          kind: 'success',
-          text: 'Integration created, disabled. Test the connection: once it works, preview what the first synchronisation will do, then enable it or initiate the synchronisation.',
-        }
-      : null,
-  );
-  const [busy, setBusy] = useState<string | null>(null);
   const [testResult, setTestResult] = useState<TestResult | null>(null);
-  const [runsKey, setRunsKey] = useState(0);
-  const [savedNote, setSavedNote] = useState(false);
   /** The latest finished preview, shown beside Enable once the test passed. */
   const [lastPreview, setLastPreview] = useState<Run | null>(null);
-  const canEnable = (saved?.enabled ?? false) || testResult?.ok === true;
+  const [runsKey, setRunsKey] = useState(0);
   /** What a mapping change would do, shown before saving it (issue 17). */
   const [pendingImpact, setPendingImpact] = useState<ImpactView | null>(null);
-
-  const secretRequired = !saved?.secretSet || replacingSecret;
-  const clientErrors = validateForm(form, secretRequired);
-  // The two fields must differ: say so at once, not only after pressing Save.
-  const liveErrors: FormErrors = submitted
-    ? clientErrors
-    : form.unitField === form.userTypeField
-      ? { userTypeField: SAME_FIELD_MESSAGE }
-      : {};
-  const errors: FormErrors = { ...serverErrors, ...liveErrors };
-  const dirty = !saved || JSON.stringify(form) !== JSON.stringify(formFromIntegration(saved));
-
-  const change = (patch: Partial<IntegrationFormState>): void => {
-    setForm((current) => ({ ...current, ...patch }));
-    setSavedNote(false);
-    // A server complaint about a field is stale once that field is edited.
-    setServerErrors((current) => {
-      const next = { ...current };
-      for (const key of Object.keys(patch) as (keyof IntegrationFormState)[]) delete next[key];
-      return next;
-    });
-  };
+  const canEnable = (saved?.enabled ?? false) || testResult?.ok === true;
 
   /** `confirmed`: the administrator saw the impact of a mapping change and went on. */
   const save = async (event: FormEvent | null, confirmed = false): Promise<void> => {
     event?.preventDefault();
     setPendingImpact(null);
-    setSubmitted(true);
-    setNotice(null);
-    setSavedNote(false);
-    setOtherIssues([]);
-    if (Object.keys(clientErrors).length > 0) {
+    setSuccess(null);
+    action.clearError();
+    model.submit();
+    if (Object.keys(model.clientErrors).length > 0) {
       focusFirstError();
       return;
     }
-    setBusy('save');
-    try {
-      const patch = saved ? mappingPatch(form, saved) : {};
-      if (saved && !confirmed && Object.keys(patch).length > 0) {
-        // Computed by the reconcile on the proposed settings, nothing written.
-        const impact = await integrationImpact(saved.id, patch);
-        if (isRisky(impact)) {
-          setPendingImpact(impact);
+    await action.run(
+      'save',
+      async () => {
+        const patch = saved ? mappingPatch(form, saved) : {};
+        if (saved && !confirmed && Object.keys(patch).length > 0) {
+          // Computed by the reconcile on the proposed settings, nothing written.
+          const impact = await integrationImpact(saved.id, patch);
+          if (isRisky(impact)) {
+            setPendingImpact(impact);
+            return;
+          }
+        }
+        const input = inputFromForm(form);
+        if (!saved) {
+          // validateForm asked for the secret; an empty one gets the server's 400 on `secret`.
+          const created = await createIntegration({ ...input, secret: input.secret ?? '' });
+          navigate(`${paths.integration(created.id)}?created=1`, { replace: true });
           return;
         }
-      }
-      const input = inputFromForm(form);
-      if (!saved) {
-        const created = await createIntegration(input);
-        navigate(`${paths.integration(created.id)}?created=1`, { replace: true });
-        return;
-      }
-      const updated = await updateIntegration(saved.id, input);
-      setSaved(updated);
-      setForm(formFromIntegration(updated));
-      setReplacingSecret(false);
-      setSubmitted(false);
-      setServerErrors({});
-      // Said beside the Save button: a notice at the top of the page is out of sight.
-      setSavedNote(true);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 400) {
-        const { byField, other } = splitIssues(err.issues, FORM_FIELDS);
-        setServerErrors(byField);
-        setOtherIssues(other);
-        setNotice({ kind: 'error', text: err.message });
-        focusFirstError();
-      } else {
-        setNotice({ kind: 'error', text: messageOf(err) });
-      }
-    } finally {
-      setBusy(null);
-    }
+        // Said beside the Save button: a notice at the top of the page is out of sight.
+        model.accept(await updateIntegration(saved.id, input), { savedNote: true });
+      },
+      (err) => {
+        if (model.reject(err)) focusFirstError();
+      },
+    );
   };
 
-  const runTest = async (integrationId: string): Promise<void> => {
-    setBusy('test');
-    setNotice(null);
-    setTestResult(null);
-    try {
+  const runTest = (integrationId: string) =>
+    action.run('test', async () => {
+      setSuccess(null);
+      setTestResult(null);
       const result = await testIntegration(integrationId);
       // The Enable offer shows the last preview's counts: read them before showing the result,
       // so the offer never appears without them.
@@ -179,84 +122,44 @@ function IntegrationEditor({
         );
       }
       setTestResult(result);
-    } catch (err) {
-      setNotice({ kind: 'error', text: messageOf(err) });
-    } finally {
-      setBusy(null);
-    }
-  };
+    });
 
-  const sync = async (
-    integrationId: string,
-    options: { full?: boolean; dryRun?: boolean },
-  ): Promise<void> => {
-    setBusy(options.dryRun ? 'preview' : 'sync');
-    setNotice(null);
-    try {
+  const sync = async (integrationId: string, options: StartRunBody): Promise<void> => {
+    setSuccess(null);
+    const ok = await action.run(options.dryRun ? 'preview' : 'sync', async () => {
       const started = await startSync(integrationId, options);
       navigate(paths.run(started.runId) + (started.alreadyRunning ? '?already=1' : ''));
-    } catch (err) {
-      setNotice({ kind: 'error', text: messageOf(err) });
-      setBusy(null);
-      setRunsKey((key) => key + 1);
-    }
+    });
+    if (!ok) setRunsKey((key) => key + 1);
   };
 
-  const enable = async (integration: Integration): Promise<void> => {
-    setBusy('enable');
-    setNotice(null);
-    try {
-      const updated = await updateIntegration(integration.id, { enabled: true });
-      setSaved(updated);
-      setForm(formFromIntegration(updated));
-      setNotice({
-        kind: 'success',
-        text: 'Enabled: the integration now synchronises on its schedule. Initiate synchronisation to run the first full synchronisation now.',
-      });
-    } catch (err) {
-      setNotice({ kind: 'error', text: messageOf(err) });
-    } finally {
-      setBusy(null);
-    }
-  };
+  const enable = (integration: Integration) =>
+    action.run('enable', async () => {
+      setSuccess(null);
+      model.accept(await updateIntegration(integration.id, { enabled: true }));
+      setSuccess(
+        'Enabled: the integration now synchronises on its schedule. Initiate synchronisation to run the first full synchronisation now.',
+      );
+    });
 
-  const remove = async (integrationId: string): Promise<void> => {
-    try {
+  const remove = (integrationId: string) =>
+    action.run('delete', async () => {
       await deleteIntegration(integrationId);
       navigate(paths.integrations(), { replace: true });
-    } catch (err) {
-      setNotice({ kind: 'error', text: messageOf(err) });
-    }
-  };
-
-  const warning = saved ? secretWarning(saved, new Date()) : null;
+    });
 
   return (
     <section>
-      <Breadcrumb name={saved ? saved.name : 'New integration'} />
-      <div className="page-head">
-        <h1 className="wrap">{saved ? saved.name : 'New Azure User Sync integration'}</h1>
-      </div>
-      {saved?.status === 'needs-attention' ? (
-        <Alert kind="warning" testId="attention">
-          <strong>Needs attention.</strong> {saved.attentionMessage ?? ''}
+      <IntegrationHeader saved={saved} />
+      {action.error || success ? (
+        <Alert kind={action.error ? 'error' : 'success'} testId="form-notice">
+          {action.error ?? success}
         </Alert>
       ) : null}
-      {warning ? (
-        <Alert kind={warning.level === 'expired' ? 'error' : 'warning'} testId="secret-warning">
-          {secretWarningText(warning)}. Create a new secret in Entra ID (Certificates &amp; secrets)
-          and replace it here.
-        </Alert>
-      ) : null}
-      {notice ? (
-        <Alert kind={notice.kind} testId="form-notice">
-          {notice.text}
-        </Alert>
-      ) : null}
-      {otherIssues.length > 0 ? (
+      {model.otherIssues.length > 0 ? (
         <Alert>
           <ul>
-            {otherIssues.map((issue) => (
+            {model.otherIssues.map((issue) => (
               <li key={`${issue.field}:${issue.message}`}>
                 {issue.field}: {issue.message}
               </li>
@@ -273,45 +176,42 @@ function IntegrationEditor({
       >
         <IntegrationFormFields
           form={form}
-          errors={errors}
+          errors={model.errors}
           secretSet={saved?.secretSet ?? false}
           integrationId={saved?.id}
-          replacingSecret={replacingSecret}
-          onReplaceSecret={(replacing) => {
-            setReplacingSecret(replacing);
-            if (!replacing) change({ secret: '' });
-          }}
-          onChange={change}
+          replacingSecret={model.replacingSecret}
+          onReplaceSecret={model.setReplacingSecret}
+          onChange={model.change}
           canEnable={canEnable}
         />
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy !== null}>
-            {busy === 'save' ? 'Saving…' : 'Save'}
+          <button type="submit" className="primary" disabled={busy}>
+            {action.busy === 'save' ? 'Saving…' : 'Save'}
           </button>
           {saved ? (
             <>
-              <button type="button" onClick={() => void runTest(saved.id)} disabled={busy !== null}>
-                {busy === 'test' ? 'Testing…' : 'Test connection'}
+              <button type="button" onClick={() => void runTest(saved.id)} disabled={busy}>
+                {action.busy === 'test' ? 'Testing…' : 'Test connection'}
               </button>
               <button
                 type="button"
                 onClick={() => void sync(saved.id, { dryRun: true })}
-                disabled={busy !== null}
+                disabled={busy}
               >
-                {busy === 'preview' ? 'Starting preview…' : 'Preview'}
+                {action.busy === 'preview' ? 'Starting preview…' : 'Preview'}
               </button>
               <button
                 type="button"
                 className="primary"
                 onClick={() => void sync(saved.id, { full: true })}
-                disabled={busy !== null}
+                disabled={busy}
               >
-                {busy === 'sync' ? 'Starting…' : 'Initiate synchronisation'}
+                {action.busy === 'sync' ? 'Starting…' : 'Initiate synchronisation'}
               </button>
             </>
           ) : null}
           <span role="status" className="saved-note" data-testid="saved-note">
-            {savedNote ? '✓ Saved.' : ''}
+            {model.savedNote ? '✓ Saved.' : ''}
           </span>
         </div>
         {pendingImpact && saved ? (
@@ -323,7 +223,7 @@ function IntegrationEditor({
             onCancel={() => setPendingImpact(null)}
           />
         ) : null}
-        {saved && dirty ? (
+        {saved && model.dirty ? (
           <p className="small muted" role="status">
             You have unsaved changes: Test connection, Preview and synchronisation use the saved
             settings.
@@ -338,34 +238,12 @@ function IntegrationEditor({
 
       {testResult ? <TestResultView result={testResult} /> : null}
       {saved && !saved.enabled && testResult?.ok ? (
-        <section className="card" data-testid="enable-offer" aria-labelledby="enable-title">
-          <h2 id="enable-title">Ready to enable</h2>
-          {lastPreview ? (
-            <p data-testid="enable-preview">
-              The last preview would create {lastPreview.counts?.created ?? 0}, update{' '}
-              {lastPreview.counts?.updated ?? 0}, link {lastPreview.counts?.linked ?? 0}, deactivate{' '}
-              {lastPreview.counts?.deactivated ?? 0} and leave{' '}
-              {usersText(lastPreview.counts?.unassigned ?? 0)} unassigned
-              {lastPreview.status === 'held' ? ' (and it would be held for approval)' : ''}.{' '}
-              <Link to={paths.run(lastPreview.id)}>See the preview</Link>
-            </p>
-          ) : (
-            <p data-testid="enable-preview">
-              No preview yet: press Preview to see what the first synchronisation would do, without
-              changing anything.
-            </p>
-          )}
-          <div className="actions">
-            <button
-              type="button"
-              className="primary"
-              onClick={() => void enable(saved)}
-              disabled={busy !== null}
-            >
-              {busy === 'enable' ? 'Enabling…' : 'Enable'}
-            </button>
-          </div>
-        </section>
+        <EnableOffer
+          lastPreview={lastPreview}
+          busy={busy}
+          enabling={action.busy === 'enable'}
+          onEnable={() => void enable(saved)}
+        />
       ) : null}
 
       {saved?.secretSet ? (
@@ -373,7 +251,7 @@ function IntegrationEditor({
           integrationId={saved.id}
           unitField={form.unitField}
           userTypeField={form.userTypeField}
-          onUse={change}
+          onUse={model.change}
         />
       ) : null}
 
@@ -390,7 +268,9 @@ function IntegrationEditor({
               label="Delete integration"
               question={`Delete “${saved.name}”?`}
               confirmLabel="Yes, delete"
-              onConfirm={() => remove(saved.id)}
+              onConfirm={async () => {
+                await remove(saved.id);
+              }}
             />
           </section>
         </>
@@ -405,9 +285,4 @@ function focusFirstError(): void {
     const invalid = document.querySelector<HTMLElement>('[aria-invalid="true"]');
     invalid?.focus();
   }, 0);
-}
-
-/** "1 user", "12 users". */
-function usersText(n: number): string {
-  return `${n.toLocaleString('en-GB')} ${n === 1 ? 'user' : 'users'}`;
 }

@@ -1,11 +1,11 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { CreatedTokenView, TokenView } from '../../../src/http/automation-schemas.ts';
-import { messageOf } from '../api.ts';
 import { Alert, LoadState } from '../components/alert.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { createToken, listTokens, revokeToken } from '../endpoints-automation.ts';
 import { formatDate, formatDateTime } from '../lib/format.ts';
 import { useLoad } from '../lib/use-load.ts';
+import { useAction } from '../lib/use-action.ts';
 
 /** API tokens: create (the value is shown once), list with last use, revoke. */
 export function TokensPage(): ReactNode {
@@ -13,28 +13,25 @@ export function TokensPage(): ReactNode {
   const [name, setName] = useState('');
   const [scope, setScope] = useState<'read' | 'read-write'>('read');
   const [days, setDays] = useState('90');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const action = useAction();
+  const busy = action.busy !== null;
+  const error = problem ?? action.error;
   const [created, setCreated] = useState<CreatedTokenView | null>(null);
 
   const create = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     const expiresInDays = Number.parseInt(days, 10);
-    if (!name.trim()) return setError('Enter a name that says what the token is for.');
+    if (!name.trim()) return setProblem('Enter a name that says what the token is for.');
     if (!(expiresInDays >= 1 && expiresInDays <= 366)) {
-      return setError('The token must expire within 1 to 366 days.');
+      return setProblem('The token must expire within 1 to 366 days.');
     }
-    setBusy(true);
-    setError(null);
-    try {
+    setProblem(null);
+    await action.run('create', async () => {
       setCreated(await createToken({ name: name.trim(), scope, expiresInDays }));
       setName('');
       await tokens.reload();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -139,7 +136,7 @@ function TokenRow({
   token: TokenView;
   onChanged: () => Promise<void>;
 }): ReactNode {
-  const [error, setError] = useState<string | null>(null);
+  const { error, run } = useAction();
   const expired = Date.parse(token.expiresAt) <= Date.now();
   return (
     <tr>
@@ -164,12 +161,10 @@ function TokenRow({
             question={`Revoke ${token.name}? Scripts using it stop working at once.`}
             confirmLabel="Yes, revoke"
             onConfirm={async () => {
-              try {
+              await run('revoke', async () => {
                 await revokeToken(token.id);
                 await onChanged();
-              } catch (err) {
-                setError(messageOf(err));
-              }
+              });
             }}
           />
         )}

@@ -1,5 +1,4 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { messageOf } from '../api.ts';
 import { Alert, LoadState } from '../components/alert.tsx';
 import { UnitRow } from '../components/unit-row.tsx';
 import { ImpactConfirm } from '../components/impact-confirm.tsx';
@@ -7,14 +6,17 @@ import { createUnit, listUnits, unitImpact } from '../endpoints.ts';
 import { isRisky, type ImpactView } from '../lib/impact.ts';
 import { flattenTree } from '../lib/unit-tree.ts';
 import { useLoad } from '../lib/use-load.ts';
+import { useAction } from '../lib/use-action.ts';
 
 /** The unit tree: create (with a parent), rename, move, delete. */
 export function UnitsPage(): ReactNode {
   const units = useLoad(listUnits, 'units');
   const [name, setName] = useState('');
   const [parentId, setParentId] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const action = useAction();
+  const busy = action.busy !== null;
+  const error = problem ?? action.error;
   const [pendingImpact, setPendingImpact] = useState<ImpactView | null>(null);
   const [created, setCreated] = useState<string | null>(null);
   const rows = flattenTree(units.data ?? []);
@@ -25,12 +27,11 @@ export function UnitsPage(): ReactNode {
     setPendingImpact(null);
     setCreated(null);
     if (!name.trim()) {
-      setError('Enter a name.');
+      setProblem('Enter a name.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    setProblem(null);
+    await action.run('create', async () => {
       if (!confirmed) {
         const impact = await unitImpact({
           action: 'create',
@@ -46,11 +47,7 @@ export function UnitsPage(): ReactNode {
       setCreated(name.trim());
       setName('');
       await units.reload();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -19,7 +19,7 @@ import { formatDate, fullName } from '../lib/format.ts';
 import { paths } from '../lib/routes.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Link } from '../router.tsx';
-import type { Integration, Unit, User, UserType } from '../types.ts';
+import type { Integration, Unit, UserDetail, UserType } from '../types.ts';
 
 interface Lookups {
   units: Unit[];
@@ -59,7 +59,7 @@ export function UserPage({ id }: { id: string }): ReactNode {
       </section>
     );
   }
-  const data: User = user.data;
+  const data: UserDetail = user.data;
   const { units, userTypes, integrations } = lookups.data;
   const integrationName = (integrationId: string): string =>
     integrations.find((i) => i.id === integrationId)?.name ?? 'an integration';

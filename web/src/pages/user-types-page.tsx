@@ -1,5 +1,4 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { messageOf } from '../api.ts';
 import { Alert, LoadState } from '../components/alert.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { ImpactConfirm } from '../components/impact-confirm.tsx';
@@ -13,32 +12,30 @@ import {
 import { isRisky, type ImpactView } from '../lib/impact.ts';
 import { useLoad } from '../lib/use-load.ts';
 import type { UserType } from '../types.ts';
+import { useAction } from '../lib/use-action.ts';
 
 /** User types (roles): list, create, rename, delete. */
 export function UserTypesPage(): ReactNode {
   const types = useLoad(listUserTypes, 'user-types');
   const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const action = useAction();
+  const busy = action.busy !== null;
+  const error = problem ?? action.error;
   const sorted = [...(types.data ?? [])].sort((a, b) => a.name.localeCompare(b.name));
 
   const create = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     if (!name.trim()) {
-      setError('Enter a name.');
+      setProblem('Enter a name.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    setProblem(null);
+    await action.run('create', async () => {
       await createUserType(name.trim());
       setName('');
       await types.reload();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -89,7 +86,9 @@ function UserTypeRow({
 }): ReactNode {
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(type.name);
-  const [error, setError] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const action = useAction();
+  const error = problem ?? action.error;
   /** A rename or delete that takes memberships away waits for a second yes (issue 17). */
   const [pending, setPending] = useState<{
     impact: ImpactView;
@@ -101,36 +100,32 @@ function UserTypeRow({
   const guarded = async (
     body: Parameters<typeof userTypeImpact>[0],
     label: string,
-    action: () => Promise<unknown>,
+    work: () => Promise<unknown>,
   ): Promise<void> => {
-    setError(null);
-    try {
+    setProblem(null);
+    await action.run(label, async () => {
       const impact = await userTypeImpact(body);
       if (isRisky(impact)) {
-        setPending({ impact, action: label, run: action });
+        setPending({ impact, action: label, run: work });
         return;
       }
-    } catch (err) {
-      setError(messageOf(err));
-      return;
-    }
-    await act(action);
+      await finish(work);
+    });
   };
 
-  const act = async (action: () => Promise<unknown>): Promise<void> => {
-    setError(null);
-    try {
-      await action();
-      setRenaming(false);
-      await onChanged();
-    } catch (err) {
-      setError(messageOf(err));
-    }
+  const finish = async (work: () => Promise<unknown>): Promise<void> => {
+    await work();
+    setRenaming(false);
+    await onChanged();
+  };
+  const act = (work: () => Promise<unknown>): Promise<boolean> => {
+    setProblem(null);
+    return action.run('change', () => finish(work));
   };
   const rename = (event: FormEvent): void => {
     event.preventDefault();
     if (!name.trim()) {
-      setError('Enter a name.');
+      setProblem('Enter a name.');
       return;
     }
     void guarded(

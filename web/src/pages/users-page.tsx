@@ -41,8 +41,8 @@ export function UsersPage(): ReactNode {
   const action = useAction();
   const { tab } = state;
   const filtered = Boolean(state.search || state.unitId || state.userTypeId || state.integrationId);
-  // Searching or filtering looks for particular users: the Unassigned tab lists them then.
-  const grouped = tab === 'unassigned' && state.view === 'groups' && !filtered;
+  // The groups honour the search and filters: they add up to the tab's filtered total.
+  const grouped = tab === 'unassigned' && state.view === 'groups';
 
   const units = useLoad(listUnits, 'units');
   const types = useLoad(listUserTypes, 'types');
@@ -67,7 +67,9 @@ export function UsersPage(): ReactNode {
   };
   const search = (event: FormEvent): void => {
     event.preventDefault();
-    go({ search: searchText.trim() });
+    // A search looks for particular people: the Unassigned tab lists them (By cause still
+    // shows the causes of the users found).
+    go({ search: searchText.trim(), ...(searchText.trim() ? { view: 'list' as const } : {}) });
   };
   // Reactivate asks first and warns when Entra still has the user disabled or deleted
   // (ReactivateButton, issue 17); afterwards the lists and totals are read again.
@@ -193,13 +195,7 @@ export function UsersPage(): ReactNode {
       <div id="users-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {tab === 'unassigned' ? (
           <div className="view-toggle" role="group" aria-label="Show unassigned users">
-            <button
-              type="button"
-              aria-pressed={grouped}
-              disabled={filtered}
-              title={filtered ? 'Clear the search and filters to see the causes' : undefined}
-              onClick={() => go({ view: 'groups' })}
-            >
+            <button type="button" aria-pressed={grouped} onClick={() => go({ view: 'groups' })}>
               By cause
             </button>
             <button type="button" aria-pressed={!grouped} onClick={() => go({ view: 'list' })}>
@@ -209,7 +205,12 @@ export function UsersPage(): ReactNode {
         ) : null}
         {action.error ? <Alert>{action.error}</Alert> : null}
         {grouped ? (
-          <UnassignedGroups units={units.data ?? []} onPlaced={placed} />
+          <UnassignedGroups
+            units={units.data ?? []}
+            filters={state}
+            filterKey={filterKey}
+            onPlaced={placed}
+          />
         ) : (
           <UserTable
             tab={tab}
