@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Expression, type Kysely } from 'kysely';
 import { chunks } from '../../db/chunks.ts';
-import type { Db } from '../../db/schema.ts';
+import type { Database, Db } from '../../db/schema.ts';
 
 /*
  * The only writer of `entra_group_members` (direct memberships of the tracked groups, as group
@@ -26,9 +26,6 @@ const TABLE = {
   current: 'entra_group_members',
   round: 'entra_group_members_round',
 } as const;
-
-/** How many scope users are compared, written and marked per transaction. */
-const SCOPE_PAGE = 1000;
 
 /**
  * Applies one page's changes in order (a member removed and added again ends added); a
@@ -123,94 +120,74 @@ export async function nestedGroupEdges(
 
 /**
  * Makes `entra_scope_users` the users that are direct members of `groups` (the chosen groups
- * and their nested ones), a page of users at a time in id order, so memory stays flat however
- * large the groups are. Each page's users that entered or left are handed to `changed` in the
- * same transaction (their mirror rows are marked for reconcile there). Returns how many changed.
+ * and their nested ones), set-based in one transaction, so memory stays flat however large the
+ * groups are. The users that entered or left are handed to `mark` first, as a query of their
+ * ids (their mirror rows are marked for reconcile in the same transaction).
  */
 export async function replaceScopeUsers(
-  db: Db,
+  db: Kysely<Database>,
   integrationId: string,
   groups: readonly string[],
-  changed: (trx: Db, externalIds: string[]) => Promise<void>,
-): Promise<number> {
-  let count = 0;
-  // Users of the scope no member row holds any more: they left.
-  for (let after = ''; ;) {
-    const left = (
-      await db
-        .selectFrom('entra_scope_users as s')
-        .select('s.external_id')
-        .where('s.integration_id', '=', integrationId)
-        .where('s.external_id', '>', after)
-        // With no group left every scope user leaves.
-        .$if(groups.length > 0, (q) =>
-          q.where(({ not, exists, selectFrom }) =>
-            not(
-              exists(
-                selectFrom('entra_group_members as m')
-                  .select(sql<number>`1`.as('one'))
-                  .where('m.integration_id', '=', integrationId)
-                  .whereRef('m.member_id', '=', 's.external_id')
-                  .where('m.member_type', '=', 'user')
-                  .where('m.group_id', 'in', groups),
-              ),
-            ),
-          ),
-        )
-        .orderBy('s.external_id')
-        .limit(SCOPE_PAGE)
-        .execute()
-    ).map((r) => r.external_id);
-    if (left.length === 0) break;
-    after = left[left.length - 1] ?? after;
-    count += left.length;
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .deleteFrom('entra_scope_users')
-        .where('integration_id', '=', integrationId)
-        .where('external_id', 'in', left)
-        .execute();
-      await changed(trx, left);
-    });
-  }
-  if (groups.length === 0) return count;
-  // User members of the groups not in the scope yet: they entered.
-  for (let after = ''; ;) {
-    const entered = (
-      await db
+  mark: (trx: Db, externalIds: Expression<string>) => Promise<void>,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    // A user member of the groups (with no group, nobody is).
+    const member = (id: Expression<string>) =>
+      trx
         .selectFrom('entra_group_members as m')
-        .select('m.member_id')
-        .distinct()
+        .select(sql<number>`1`.as('one'))
         .where('m.integration_id', '=', integrationId)
-        .where('m.member_id', '>', after)
+        .where('m.member_id', '=', id)
         .where('m.member_type', '=', 'user')
-        .where('m.group_id', 'in', groups)
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('entra_scope_users as s')
-                .select(sql<number>`1`.as('one'))
-                .where('s.integration_id', '=', integrationId)
-                .whereRef('s.external_id', '=', 'm.member_id'),
-            ),
-          ),
-        )
-        .orderBy('m.member_id')
-        .limit(SCOPE_PAGE)
-        .execute()
-    ).map((r) => r.member_id);
-    if (entered.length === 0) break;
-    after = entered[entered.length - 1] ?? after;
-    count += entered.length;
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('entra_scope_users')
-        .values(entered.map((external_id) => ({ integration_id: integrationId, external_id })))
-        .execute();
-      await changed(trx, entered);
-    });
-  }
-  return count;
+        .where(
+          groups.length ? sql<boolean>`m.group_id in (${sql.join(groups)})` : sql<boolean>`1 = 0`,
+        );
+    const inScope = (id: Expression<string>) =>
+      trx
+        .selectFrom('entra_scope_users as s')
+        .select(sql<number>`1`.as('one'))
+        .where('s.integration_id', '=', integrationId)
+        .where('s.external_id', '=', id);
+    const left = trx
+      .selectFrom('entra_scope_users as l')
+      .select('l.external_id')
+      .where('l.integration_id', '=', integrationId)
+      .where(({ not, exists, ref }) => not(exists(member(ref('l.external_id')))));
+    const entered = trx
+      .selectFrom('entra_group_members as e')
+      .select('e.member_id')
+      .distinct()
+      .where('e.integration_id', '=', integrationId)
+      .where('e.member_type', '=', 'user')
+      .where(
+        groups.length ? sql<boolean>`e.group_id in (${sql.join(groups)})` : sql<boolean>`1 = 0`,
+      )
+      .where(({ not, exists, ref }) => not(exists(inScope(ref('e.member_id')))));
+    // Embedded as a subquery: `external_id in (select …)`.
+    await mark(trx, sql<string>`${left}`);
+    await mark(trx, sql<string>`${entered}`);
+    await trx
+      .deleteFrom('entra_scope_users')
+      .where('integration_id', '=', integrationId)
+      .where(({ not, exists, ref }) => not(exists(member(ref('entra_scope_users.external_id')))))
+      .execute();
+    await trx
+      .insertInto('entra_scope_users')
+      .columns(['integration_id', 'external_id'])
+      .expression(
+        trx
+          .selectFrom('entra_group_members as e')
+          .select([sql.lit(integrationId).as('integration_id'), 'e.member_id'])
+          .distinct()
+          .where('e.integration_id', '=', integrationId)
+          .where('e.member_type', '=', 'user')
+          .where(
+            groups.length ? sql<boolean>`e.group_id in (${sql.join(groups)})` : sql<boolean>`1 = 0`,
+          )
+          .where(({ not, exists, ref }) => not(exists(inScope(ref('e.member_id'))))),
+      )
+      .execute();
+  });
 }
 
 /** Forgets the scope: memberships, a staged round and scope users (back to all users). */

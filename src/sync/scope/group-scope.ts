@@ -6,7 +6,7 @@ import type { GroupDeltaPage, GroupDeltaStart } from '../../graph/types.ts';
 import { AppError } from '../../errors.ts';
 import { parseStoredGroups, scopeKey } from '../../integrations/scope-groups.ts';
 import type { IntegrationRow } from '../engine.ts';
-import { markForReconcile } from '../mirror/mirror-repo.ts';
+import { markForReconcileIn } from '../mirror/mirror-repo.ts';
 import { groupClosure } from './closure.ts';
 import {
   applyMemberOps,
@@ -81,7 +81,7 @@ export async function refreshGroupScope(
     const closure = groupClosure(chosen, await nestedGroupEdges(db, id));
     const missing = closure.filter((g) => !tracked.includes(g));
     if (missing.length === 0 || widen >= MAX_WIDENINGS) {
-      await replaceScopeUsers(db, id, closure, (trx, ids) => markForReconcile(trx, id, ids));
+      await replaceScopeUsers(db, id, closure, (trx, ids) => markForReconcileIn(trx, id, ids));
       await saveGroupScopeState(db, id, { loaded: key, link, tracked });
       return;
     }
