@@ -63,7 +63,10 @@ describeEachDialect('first membership round streamed into the database', (dialec
     for (let g = queue.pop(); g !== undefined; g = queue.pop()) {
       for (const m of groups.get(g)?.members ?? []) {
         if (m.type === 'user') users.add(m.id.toLowerCase());
-        else if (!seen.has(m.id)) seen.add(m.id) && queue.push(m.id);
+        else if (!seen.has(m.id)) {
+          seen.add(m.id);
+          queue.push(m.id);
+        }
       }
     }
     return [...users].sort();
