@@ -28,8 +28,8 @@ export interface RunningDemo {
   service: RunningService;
   orgId: string;
   integrationId: string;
-  /** The first synchronisation, queued at start (null when one was already running). */
-  firstRunId: string | null;
+  /** The first synchronisation: queued at start, or the scheduler's if it came first. */
+  firstRunId: string;
   /** Saves the tenant (users and groups) and stops everything. */
   stop(): Promise<void>;
 }
@@ -79,7 +79,7 @@ export async function startDemo(
     tracked: null,
   });
   const service = await startService(ctx, { extraCaPem: [emulator.caCertPem] });
-  let firstRunId: string | null = null;
+  let firstRunId: string;
   try {
     const run = await service.sync.requestRun(orgId, integrationId, {
       full: true,
@@ -88,7 +88,9 @@ export async function startDemo(
     });
     firstRunId = run.id;
   } catch (err) {
+    // The scheduler may have queued the integration's run first: that one is the first run.
     if (!(err instanceof RunInProgressError)) throw err;
+    firstRunId = err.runId;
   }
   return {
     ctx,
