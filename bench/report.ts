@@ -132,6 +132,24 @@ export function renderReport(rep: BenchReport): string {
     out.push('');
   }
 
+  const rounds = results.filter((r) => r.scenario === 'group-round');
+  if (rounds.length) {
+    out.push('### The first membership round alone (peak RSS)', '');
+    out.push(
+      'One group with 10 nested groups holding every user of the tenant; the round runs in a ' +
+        'fresh process with the emulator in the bench parent, so its peak RSS is the round’s ' +
+        '(plus Node, tsx and an empty product).',
+    );
+    out.push('');
+    out.push('| memberships | dialect | wall s | Graph requests | peak RSS MiB | result |');
+    out.push('| ---: | --- | ---: | ---: | ---: | --- |');
+    for (const r of rounds)
+      out.push(
+        `| ${(r.users ?? 0).toLocaleString('en')} | ${r.dialect} | ${s(r.wallMs)} | ${r.graphRequests ?? '–'} | ${f1(r.maxRssMiB)} | ${r.status ?? ''} |`,
+      );
+    out.push('');
+  }
+
   const rec = results.filter((r) => r.scenario === 'reconcile');
   if (rec.length) {
     out.push('## Reconcile from the mirror after a platform change (no Graph request)', '');

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --huge] [-- --only=full,latency,incremental,group-scope,reconcile,listing] [-- --quick]
+ * `npm run bench [-- --huge] [-- --only=full,latency,incremental,group-scope,group-round,reconcile,listing] [-- --quick]
  *  [-- --sizes=30000] [-- --listing-users=100000] [-- --profile]`
  *
  * Runs the scenarios of issue 7 against the real product and the emulator, each in a fresh
@@ -39,6 +39,7 @@ const FULL_SIZES = sizesArg
       ? [10_000, 100_000, 1_000_000]
       : [10_000, 100_000];
 const INCREMENTAL_USERS = quick ? 10_000 : 100_000;
+const GROUP_ROUND_SIZES = quick ? [2_000, 20_000] : [10_000, 200_000];
 /** `--listing-users=N`: the listing scenario's organisation size (filling 1,000,000 takes minutes). */
 const listingArg = args
   .find((a) => a.startsWith('--listing-users='))
@@ -59,7 +60,11 @@ function coordinates(e: Emulator): EmulatorCoordinates {
 }
 
 /** Runs `tsx bench/scenario.ts …args` and collects its result lines. */
-async function scenario(argv: string[], emulator?: Emulator): Promise<void> {
+async function scenario(
+  argv: string[],
+  emulator?: Emulator,
+  extraEnv: Record<string, string> = {},
+): Promise<void> {
   const label = argv.join(' ');
   process.stderr.write(`… ${label}\n`);
   const cpuProf = profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`] : [];
@@ -68,6 +73,7 @@ async function scenario(argv: string[], emulator?: Emulator): Promise<void> {
       ...process.env,
       LOG_LEVEL: 'warn',
       ...(emulator ? { BENCH_EMULATOR: JSON.stringify(coordinates(emulator)) } : {}),
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -119,6 +125,26 @@ if (wants('incremental')) {
 if (wants('group-scope')) {
   for (const d of ['sqlite', 'postgres'])
     await scenario(['group-scope', d, String(INCREMENTAL_USERS)]);
+}
+if (wants('group-round')) {
+  // The first membership round alone, at two sizes: its peak RSS must not grow with members.
+  for (const members of GROUP_ROUND_SIZES) {
+    const emulator = await startEmulator({ users: members, seed: 12 });
+    try {
+      const t = emulator.tenant;
+      const outer = t.addGroup('All stores');
+      const nested = Array.from({ length: 10 }, (_, i) => t.addGroup(`Store ${i + 1}`));
+      for (const g of nested) t.addGroupMember(outer.id, g.id);
+      let i = 0;
+      for (const u of t.users()) t.addGroupMember(nested[i++ % 10]?.id ?? '', u.id);
+      for (const d of ['sqlite', 'postgres'])
+        await scenario(['group-round', d, String(members)], emulator, {
+          BENCH_SCOPE_GROUP: outer.id,
+        });
+    } finally {
+      await emulator.close();
+    }
+  }
 }
 if (wants('reconcile')) {
   // The Graph floor for the same size, measured in this run, is the yardstick (issue 10).

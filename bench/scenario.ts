@@ -4,6 +4,7 @@
  *   tsx bench/scenario.ts floor <users> <latencyMs>
  *   tsx bench/scenario.ts incremental <sqlite|postgres> <users>
  *   tsx bench/scenario.ts group-scope <sqlite|postgres> <users>
+ *   tsx bench/scenario.ts group-round <sqlite|postgres> <members>
  *   tsx bench/scenario.ts listing <sqlite|postgres> <users>
  *   tsx bench/scenario.ts reconcile <sqlite|postgres> <users>
  * Prints one `BENCH_RESULT {json}` line per result (see protocol.ts).
@@ -12,6 +13,7 @@ import type { DialectKind } from '../src/db/connect.ts';
 import { report } from './protocol.ts';
 import { floor } from './scenarios/floor.ts';
 import { fullRun } from './scenarios/full.ts';
+import { groupRound } from './scenarios/group-round.ts';
 import { groupScope } from './scenarios/group-scope.ts';
 import { incremental } from './scenarios/incremental.ts';
 import { listing } from './scenarios/listing.ts';
@@ -41,6 +43,9 @@ switch (name) {
     break;
   case 'group-scope':
     for (const r of await groupScope(dialectArg(a), countArg(b))) report(r);
+    break;
+  case 'group-round':
+    report(await groupRound(dialectArg(a), countArg(b)));
     break;
   case 'reconcile':
     report(await reconcileAfterPlatformChange(dialectArg(a), countArg(b)));

@@ -1,16 +1,10 @@
 import type { Command } from 'commander';
-import { openContext } from '../bootstrap.ts';
-import { loadConfig, type Config } from '../config.ts';
-import { loadOrCreateDemoFile, loadTenantUsers, saveTenantUsers } from '../demo/demo-file.ts';
-import { assertDemoDatabase } from '../demo/guard.ts';
-import { seedDemo } from '../demo/seed.ts';
+import { loadConfig } from '../config.ts';
+import { describeDemoScope } from '../demo/demo-tenant.ts';
+import { DEMO_USERS, startDemo } from '../demo/start-demo.ts';
 import type { Emulator } from '../emulator/index.ts';
 import { createLogger } from '../log.ts';
-import { startService } from '../runtime.ts';
-import { RunInProgressError } from '../sync/runs-repo.ts';
 import { untilSignal } from './signals.ts';
-
-const DEMO_USERS = 300;
 
 /**
  * `azure-user-sync demo` (what `npm start` runs): SQLite in ./data, an emulated Entra
@@ -23,77 +17,18 @@ export function registerDemo(program: Command): void {
     .description('start a self-contained demo: emulated Entra tenant, SQLite, admin panel')
     .action(async () => {
       const base = loadConfig();
-      await assertDemoDatabase(base.database);
-      const emulator = await startDemoEmulator(base.port + 1);
-      const config: Config = {
-        ...base,
-        azureAuthorityHost: emulator.origin,
-        graphEndpoint: emulator.origin,
-      };
       // Keep the terminal readable: the demo logs warnings and worse unless LOG_LEVEL asks for more.
-      const ctx = await openContext(config, {
-        log: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
-      });
-      const { demo } = loadOrCreateDemoFile(config.dataDir);
-      const tenant = emulator.createTenant({
-        id: demo.tenantId,
-        domain: 'demo-contoso.onmicrosoft.com',
-      });
-      tenant.addApp({ clientId: demo.clientId, secret: demo.clientSecret });
-      const saved = loadTenantUsers(config.dataDir);
-      if (saved) for (const u of saved) tenant.addUser(u);
-      else {
-        tenant.generate(DEMO_USERS, demo.seed);
-        // A few members without a department: the Unassigned tab shows "field is empty".
-        let n = 0;
-        for (const u of tenant.users()) {
-          if (u.userType !== 'Guest' && u.accountEnabled && ++n % 45 === 0) {
-            tenant.updateUser(u.id, { department: null });
-          }
-        }
-      }
-
-      const { orgId, integrationId } = await seedDemo(ctx, demo);
-      // The emulator forgets its delta state when it stops: start each demo with a full run.
-      await ctx.db
-        .updateTable('integrations')
-        .set({ full_sync_required: 1, delta_link: null })
-        .where('id', '=', integrationId)
-        .execute();
-      const service = await startService(ctx, { extraCaPem: [emulator.caCertPem] });
-      try {
-        await service.sync.requestRun(orgId, integrationId, {
-          full: true,
-          dryRun: false,
-          trigger: 'manual',
-        });
-      } catch (err) {
-        if (!(err instanceof RunInProgressError)) throw err;
-      }
-      printBanner(service.server.url, demo.adminEmail, demo.adminPassword, emulator, tenant.id);
-
-      await untilSignal(ctx.log, async () => {
-        saveTenantUsers(config.dataDir, tenant.users());
-        try {
-          await service.stop();
-          await emulator.close();
-        } finally {
-          await ctx.database.close();
-        }
-      });
+      const log = createLogger(base.logLevel === 'info' ? 'warn' : base.logLevel);
+      const running = await startDemo(base, { emulatorPort: base.port + 1, log });
+      printBanner(
+        running.service.server.url,
+        running.demo.adminEmail,
+        running.demo.adminPassword,
+        running.emulator,
+        running.tenant.id,
+      );
+      await untilSignal(running.ctx.log, () => running.stop());
     });
-}
-
-async function startDemoEmulator(preferredPort: number): Promise<Emulator> {
-  // Loaded on demand: the emulator's certificate code (@peculiar/x509) is a development
-  // dependency, absent from a production install that never runs the demo.
-  const { startEmulator } = await import('../emulator/index.ts');
-  // A stable port keeps the emulator's URL the same across restarts; any port will do.
-  try {
-    return await startEmulator({ port: preferredPort });
-  } catch {
-    return startEmulator({ port: 0 });
-  }
 }
 
 function printBanner(
@@ -112,11 +47,12 @@ Azure User Sync demo is running.
   password:     ${password}
 
 A first synchronisation of ${DEMO_USERS} emulated Entra users has started; the integration then
-runs every 5 minutes (or press "Initiate synchronisation" in the panel).
+runs every 5 minutes (or press "Initiate synchronisation" in the panel). Who it synchronises:
+  ${describeDemoScope().join('\n  ')}
 
 Change the emulated tenant and watch the next run pick it up, e.g.:
   curl --cacert ${emulator.caCertFile} ${control}/users?limit=3
-  curl --cacert ${emulator.caCertFile} -X PATCH ${control}/users/<id> -H 'content-type: application/json' -d '{"department":"Sales"}'
+  curl --cacert ${emulator.caCertFile} -X PATCH ${control}/users/<id> -H 'content-type: application/json' -d '{"onPremisesExtensionAttributes":{"extensionAttribute1":"Sales"}}'
 
 Stop with Ctrl+C; data stays in ./data for the next start.
 `);

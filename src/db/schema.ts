@@ -20,6 +20,7 @@ export interface Database {
   integrations: IntegrationsTable;
   entra_users: EntraUsersTable;
   entra_group_members: EntraGroupMembersTable;
+  entra_group_members_round: EntraGroupMembersTable;
   entra_scope_users: EntraScopeUsersTable;
   sync_runs: SyncRunsTable;
   run_changes: RunChangesTable;
@@ -150,7 +151,10 @@ export type ExtensionAttributeNumber =
 
 export type ScopeMode = 'all' | 'groups';
 
-/** A direct member of a tracked group, as group delta reports it (sync/scope). */
+/**
+ * A direct member of a tracked group, as group delta reports it (sync/scope); the same shape
+ * stages a round read from scratch (`entra_group_members_round`) until it ends.
+ */
 export interface EntraGroupMembersTable {
   integration_id: string;
   group_id: string;

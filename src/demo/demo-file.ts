@@ -2,12 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { EmulatedUser } from '../emulator/index.ts';
+import type { EmulatedGroupSnapshot, EmulatedTenant, EmulatedUser } from '../emulator/index.ts';
 
 /**
  * What makes a demo the same demo after a restart: the emulated tenant's identity and app
- * credentials, the administrator's password, and the tenant's users as they were when the
- * demo stopped (changes made through the emulator's control API survive `npm start`).
+ * credentials, the administrator's password, and the tenant's users and groups as they were
+ * when the demo stopped (changes made through the emulator's control API survive `npm start`).
  */
 export interface DemoFile {
   tenantId: string;
@@ -53,18 +53,58 @@ export function loadOrCreateDemoFile(dataDir: string): { demo: DemoFile; created
 
 const tenantFile = (dataDir: string) => join(dataDir, 'demo-tenant.json');
 
-/** The tenant's users saved when the demo last stopped, or null on the first start. */
-export function loadTenantUsers(dataDir: string): EmulatedUser[] | null {
+/** What `demo-tenant.json` holds: the tenant's live users and its groups with their members. */
+export interface SavedTenant {
+  users: EmulatedUser[];
+  groups: EmulatedGroupSnapshot[];
+}
+
+const groupsSchema = z.array(
+  z.object({
+    id: z.string().min(1),
+    displayName: z.string(),
+    members: z.array(z.object({ id: z.string().min(1), type: z.enum(['user', 'group']) })),
+  }),
+);
+
+/**
+ * The tenant saved when the demo last stopped, or null on the first start. A file from before
+ * groups were saved (a bare list of users) reads as a tenant without groups.
+ */
+export function loadTenant(dataDir: string): SavedTenant | null {
   const file = tenantFile(dataDir);
   if (!existsSync(file)) return null;
   try {
     const v: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return Array.isArray(v) ? (v as EmulatedUser[]) : null;
+    // The users are the emulator's own records, written by saveTenant below.
+    if (Array.isArray(v)) return { users: v as EmulatedUser[], groups: [] };
+    if (typeof v !== 'object' || v === null || !('users' in v) || !Array.isArray(v.users)) {
+      return null;
+    }
+    const groups = groupsSchema.safeParse('groups' in v ? v.groups : []);
+    return { users: v.users as EmulatedUser[], groups: groups.success ? groups.data : [] };
   } catch {
     return null;
   }
 }
 
-export function saveTenantUsers(dataDir: string, users: Iterable<EmulatedUser>): void {
-  writeFileSync(tenantFile(dataDir), JSON.stringify([...users]) + '\n');
+export function saveTenant(dataDir: string, tenant: EmulatedTenant): void {
+  const saved: SavedTenant = { users: [...tenant.users()], groups: tenant.listGroups() };
+  writeFileSync(tenantFile(dataDir), JSON.stringify(saved) + '\n');
+}
+
+/**
+ * Puts a saved tenant back: users first, then every group, then memberships (a nested group is
+ * known as a group by then). Members deleted in the meantime are skipped.
+ */
+export function restoreTenant(tenant: EmulatedTenant, saved: SavedTenant): void {
+  for (const u of saved.users) tenant.addUser(u);
+  for (const g of saved.groups) tenant.addGroup(g.displayName, g.id);
+  const groupIds = new Set(saved.groups.map((g) => g.id));
+  for (const g of saved.groups) {
+    for (const m of g.members) {
+      if (m.type === 'user' ? !tenant.getUser(m.id) : !groupIds.has(m.id)) continue;
+      tenant.addGroupMember(g.id, m.id);
+    }
+  }
 }

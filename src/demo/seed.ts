@@ -4,15 +4,22 @@ import { createUnit, listUnits } from '../directory/units.ts';
 import { createUserType, listUserTypes } from '../directory/user-types.ts';
 import { createIntegration, listIntegrations } from '../integrations/service.ts';
 import type { DemoFile } from './demo-file.ts';
+import {
+  DEMO_EXCLUSION_RULES,
+  DEMO_GROUPS,
+  DEMO_STORE_CITIES,
+  DEMO_UNIT_FIELD,
+} from './demo-tenant.ts';
 
 export const DEMO_ORG = 'Demo Company';
 
 /**
- * Units of the demo: a head office and departments of the emulated tenant under it. Shaped so
- * the Unassigned tab shows its causes on the first start (issue 13): the frequent department
- * "Customer Service" has no unit yet (the largest group, fixed with Create unit), "Logistics"
- * is the name of two units (ambiguous), rarer departments have no unit, and a few users have
- * an empty department (see demo command).
+ * Units of the demo: a head office and departments of the emulated tenant under it, and a few
+ * stores under Retail (the unit comes from extensionAttribute1: "Store <city>" for store staff,
+ * the department otherwise; see demo-tenant.ts). Shaped so the Unassigned tab shows its causes
+ * on the first start (issue 13): the frequent department "Customer Service" has no unit yet
+ * (the largest group, fixed with Create unit), "Logistics" is the name of two units
+ * (ambiguous), rarer departments have no unit, and a few users have no unit value at all.
  */
 const DEMO_UNITS = [
   'Operations',
@@ -68,7 +75,12 @@ export async function seedDemo(
     }
     // A store's own logistics team: a second unit named "Logistics" makes the name ambiguous.
     const retail = ids.get('Retail');
-    if (retail) await createUnit(ctx.db, orgId, { name: 'Logistics', parentId: retail }, now);
+    if (retail) {
+      await createUnit(ctx.db, orgId, { name: 'Logistics', parentId: retail }, now);
+      for (const city of DEMO_STORE_CITIES) {
+        await createUnit(ctx.db, orgId, { name: `Store ${city}`, parentId: retail }, now);
+      }
+    }
   }
   if (!(await listUserTypes(ctx.db, orgId)).length) {
     for (const name of DEMO_USER_TYPES) await createUserType(ctx.db, orgId, { name }, now);
@@ -81,10 +93,14 @@ export async function seedDemo(
     applicationId: demo.clientId,
     tenantId: demo.tenantId,
     secret: demo.clientSecret,
-    unitField: 'department',
+    unitField: DEMO_UNIT_FIELD,
     userTypeField: 'jobTitle',
     enabled: true,
     syncIntervalMinutes: 5,
+    // Who is synchronised (issue 14): the staff groups, service accounts excluded.
+    scopeMode: 'groups',
+    scopeGroups: [{ id: DEMO_GROUPS.allStaff.id, displayName: DEMO_GROUPS.allStaff.displayName }],
+    exclusionRules: DEMO_EXCLUSION_RULES,
   });
   return { orgId, integrationId: created.id };
 }

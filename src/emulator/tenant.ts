@@ -8,6 +8,7 @@ import type {
   AddAppOptions,
   DeltaOddities,
   EmulatedAppCredentials,
+  EmulatedGroupSnapshot,
   EmulatedTenant,
   EmulatedUser,
 } from './types.ts';
@@ -222,6 +223,14 @@ export class Tenant implements EmulatedTenant {
 
   removeGroupMember(groupId: string, memberId: string): void {
     this.groups.removeMember(groupId, memberId);
+  }
+
+  listGroups(): EmulatedGroupSnapshot[] {
+    return [...this.groups.groups.values()].map((g) => ({
+      id: g.id,
+      displayName: g.displayName,
+      members: [...g.members].map(([id, type]) => ({ id, type })),
+    }));
   }
 
   expireDeltaTokens(): void {

@@ -74,6 +74,13 @@ export interface DeltaOddities {
   shuffle?: boolean;
 }
 
+/** A group and its direct members, nested groups as members of type `group`. */
+export interface EmulatedGroupSnapshot {
+  id: string;
+  displayName: string;
+  members: { id: string; type: 'user' | 'group' }[];
+}
+
 /** A fake Entra tenant: its users, apps and delta state. */
 export interface EmulatedTenant {
   readonly id: string;
@@ -97,6 +104,8 @@ export interface EmulatedTenant {
   /** Adds a user or a group (nested) as a direct member. */
   addGroupMember(groupId: string, memberId: string): void;
   removeGroupMember(groupId: string, memberId: string): void;
+  /** Every group with its direct members (the demo saves them with its tenant file). */
+  listGroups(): EmulatedGroupSnapshot[];
   expireDeltaTokens(): void;
 }
 

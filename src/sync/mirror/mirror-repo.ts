@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Expression } from 'kysely';
 import { chunks } from '../../db/chunks.ts';
 import type { Db, MirrorTodo } from '../../db/schema.ts';
 import { canonicalEntraUser, type EntraUser } from '../entra-user.ts';
@@ -342,6 +342,24 @@ export async function markForReconcile(
       .where('todo', '=', 0)
       .execute();
   }
+}
+
+/**
+ * Like {@link markForReconcile}, for the object ids a one-column query returns, in one statement
+ * inside the database: a scope change of a million users passes no id list through the process.
+ */
+export async function markForReconcileIn(
+  db: Db,
+  integrationId: string,
+  externalIds: Expression<string>,
+): Promise<void> {
+  await db
+    .updateTable('entra_users')
+    .set({ todo: 1 })
+    .where('integration_id', '=', integrationId)
+    .where('external_id', 'in', externalIds)
+    .where('todo', '=', 0)
+    .execute();
 }
 
 /**

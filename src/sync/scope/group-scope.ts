@@ -6,16 +6,16 @@ import type { GroupDeltaPage, GroupDeltaStart } from '../../graph/types.ts';
 import { AppError } from '../../errors.ts';
 import { parseStoredGroups, scopeKey } from '../../integrations/scope-groups.ts';
 import type { IntegrationRow } from '../engine.ts';
-import { markForReconcile } from '../mirror/mirror-repo.ts';
+import { markForReconcileIn } from '../mirror/mirror-repo.ts';
 import { groupClosure } from './closure.ts';
 import {
-  addMemberships,
-  clearMemberships,
+  applyMemberOps,
   clearScope,
   nestedGroupEdges,
-  removeMemberships,
+  promoteRound,
   replaceScopeUsers,
-  type MemberEdge,
+  startRound,
+  type MemberOp,
 } from './group-members-repo.ts';
 
 /** Reads membership rounds (the Graph client's group delta in production). */
@@ -81,8 +81,7 @@ export async function refreshGroupScope(
     const closure = groupClosure(chosen, await nestedGroupEdges(db, id));
     const missing = closure.filter((g) => !tracked.includes(g));
     if (missing.length === 0 || widen >= MAX_WIDENINGS) {
-      const changed = await replaceScopeUsers(db, id, closure);
-      await markForReconcile(db, id, changed);
+      await replaceScopeUsers(db, id, closure, (trx, ids) => markForReconcileIn(trx, id, ids));
       await saveGroupScopeState(db, id, { loaded: key, link, tracked });
       return;
     }
@@ -93,10 +92,13 @@ export async function refreshGroupScope(
 }
 
 /**
- * Applies one round; returns its delta link and how many member changes it carried. A round from scratch replaces every stored
- * membership in one transaction at its end, so a round that fails halfway leaves the previous
- * memberships (and delta link) in place; later rounds apply their changes page by page, in
- * order (a member removed and added again ends added), and replays change nothing.
+ * Applies one round; returns its delta link and how many member changes it carried. Every page
+ * is written when it arrives, in its own transaction, so memory holds one page whatever the
+ * groups' size. A round from scratch is staged (`entra_group_members_round`) and replaces the
+ * stored memberships in one transaction at its end, so a round that fails halfway leaves the
+ * previous memberships (and delta link) in place; later rounds apply their changes to the
+ * memberships in force page by page, in order (a member removed and added again ends added),
+ * and replays change nothing.
  */
 async function applyRound(
   db: Db,
@@ -106,10 +108,10 @@ async function applyRound(
 ): Promise<{ deltaLink: string | null; changes: number }> {
   let deltaLink: string | null = null;
   let changes = 0;
-  const all: MemberEdge[] = [];
+  const target = fromScratch ? 'round' : 'current';
+  if (fromScratch) await startRound(db, integrationId);
   for await (const page of pages) {
-    const ops: ({ add: MemberEdge } | { remove: { groupId: string; memberId: string | null } })[] =
-      [];
+    const ops: MemberOp[] = [];
     for (const g of page.groups) {
       const groupId = g.id.toLowerCase();
       if (g.removed) {
@@ -124,24 +126,10 @@ async function applyRound(
       }
     }
     changes += ops.length;
-    if (fromScratch) {
-      for (const op of ops) if ('add' in op) all.push(op.add);
-    } else {
-      await db.transaction().execute(async (trx) => {
-        for (const op of ops) {
-          if ('add' in op) await addMemberships(trx, integrationId, [op.add]);
-          else await removeMemberships(trx, integrationId, [op.remove]);
-        }
-      });
-    }
+    await db.transaction().execute((trx) => applyMemberOps(trx, integrationId, ops, target));
     if (page.deltaLink) deltaLink = page.deltaLink;
   }
-  if (fromScratch) {
-    await db.transaction().execute(async (trx) => {
-      await clearMemberships(trx, integrationId);
-      await addMemberships(trx, integrationId, all);
-    });
-  }
+  if (fromScratch) await promoteRound(db, integrationId);
   return { deltaLink, changes };
 }
 
