@@ -16,6 +16,7 @@ import { toIntegrationView } from '../../integrations/view.ts';
 import { principalOf, type ApiApp } from '../types.ts';
 import type { DirectoryHooks } from '../../directory/hooks.ts';
 import { configChanged } from '../config-changed.ts';
+import { nearRealTimeStatuses } from '../../notifications/status.ts';
 
 /**
  * The response shape. A plain (non-strict) object: the zod serializer keeps only these
@@ -44,6 +45,17 @@ const integrationResponse = z.object({
   exclusionRules: exclusionRulesSchema,
   scopeMode: scopeModeSchema,
   scopeGroups: scopeGroupsSchema,
+  /** Near-real-time updates (issue 16): a Graph subscription triggers runs on changes. */
+  nearRealTime: z.boolean(),
+  nearRealTimeStatus: z
+    .object({
+      state: z.enum(['off', 'unavailable', 'pending', 'active', 'failing']),
+      expiresAt: z.string().nullable(),
+      renewsAt: z.string().nullable(),
+      lastNotificationAt: z.string().nullable(),
+      message: z.string(),
+    })
+    .nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   nextRunAt: z.string().nullable(),
@@ -75,6 +87,8 @@ export function registerIntegrationRoutes(
 ): void {
   const changed = configChanged(ctx, hooks);
   const now = () => ctx.clock.now();
+  const statuses = (list: Parameters<typeof nearRealTimeStatuses>[1]) =>
+    nearRealTimeStatuses(ctx.db, list, ctx.config.notificationBaseUrl);
 
   app.get(
     '/integrations',
@@ -92,7 +106,10 @@ export function registerIntegrationRoutes(
         ctx.db,
         list.map((i) => i.id),
       );
-      return list.map((i) => toIntegrationView(i, now(), last.get(i.id) ?? null));
+      const nrt = await statuses(list);
+      return list.map((i) =>
+        toIntegrationView(i, now(), last.get(i.id) ?? null, nrt.get(i.id) ?? null),
+      );
     },
   );
 
@@ -109,7 +126,10 @@ export function registerIntegrationRoutes(
     async (request, reply) => {
       const { orgId } = principalOf(request);
       const created = await createIntegration(ctx, orgId, request.body);
-      return reply.code(201).send(toIntegrationView(created, now()));
+      const nrt = await statuses([created]);
+      return reply
+        .code(201)
+        .send(toIntegrationView(created, now(), null, nrt.get(created.id) ?? null));
     },
   );
 
@@ -127,7 +147,13 @@ export function registerIntegrationRoutes(
       const { orgId } = principalOf(request);
       const integration = await getIntegration(ctx.db, orgId, request.params.id);
       const last = await findLastRuns(ctx.db, [integration.id]);
-      return toIntegrationView(integration, now(), last.get(integration.id) ?? null);
+      const nrt = await statuses([integration]);
+      return toIntegrationView(
+        integration,
+        now(),
+        last.get(integration.id) ?? null,
+        nrt.get(integration.id) ?? null,
+      );
     },
   );
 
@@ -146,7 +172,8 @@ export function registerIntegrationRoutes(
       const { orgId } = principalOf(request);
       const updated = await updateIntegration(ctx, orgId, request.params.id, request.body);
       await changed(orgId);
-      return toIntegrationView(updated, now());
+      const nrt = await statuses([updated]);
+      return toIntegrationView(updated, now(), null, nrt.get(updated.id) ?? null);
     },
   );
 
