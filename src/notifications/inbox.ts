@@ -68,6 +68,11 @@ export async function receiveNotifications(
   if (!envelope.success) throw new MalformedNotificationError('expected {"value":[…]}');
   const result: InboxResult = { accepted: 0, refused: 0, events: [] };
   const verified = new Map<string, string>();
+  // One write per integration and POST, however many entries Graph batched into it.
+  const runDelay = new Map<string, number>();
+  const askRun = (integrationId: string, delayMs: number): void => {
+    runDelay.set(integrationId, Math.min(runDelay.get(integrationId) ?? delayMs, delayMs));
+  };
   for (const raw of envelope.data.value) {
     const entry = entrySchema.safeParse(raw);
     if (!entry.success) {
@@ -81,21 +86,20 @@ export async function receiveNotifications(
       continue;
     }
     result.accepted += 1;
-    const now = deps.clock.now();
-    const nowIso = now.toISOString();
     if (kind === 'change') {
-      await requestRun(deps, integrationId, now.getTime(), deps.debounceMs);
+      askRun(integrationId, deps.debounceMs);
       continue;
     }
     const event = entry.data.lifecycleEvent ?? '';
     if (LIFECYCLE_EVENTS.has(event)) result.events.push(event);
+    const nowIso = deps.clock.now().toISOString();
     if (event === 'missed') {
       // Some notifications were lost: catch up with a run now.
-      await requestRun(deps, integrationId, now.getTime(), 0);
+      askRun(integrationId, 0);
     } else if (event === 'subscriptionRemoved') {
       await setPendingAction(deps.db, integrationId, 'recreate', nowIso);
       // Changes made while we had no subscription would otherwise wait for the hourly run.
-      await requestRun(deps, integrationId, now.getTime(), 0);
+      askRun(integrationId, 0);
       deps.wake?.();
     } else if (event === 'reauthorizationRequired') {
       await setPendingAction(deps.db, integrationId, 'renew', nowIso);
@@ -103,6 +107,10 @@ export async function receiveNotifications(
     } else {
       deps.log.info({ integrationId, event }, 'ignoring an unknown Graph lifecycle event');
     }
+  }
+  const now = deps.clock.now().getTime();
+  for (const [integrationId, delayMs] of runDelay) {
+    await requestRun(deps, integrationId, now, delayMs);
   }
   if (result.refused > 0) {
     deps.log.warn(
