@@ -55,12 +55,17 @@ export function registerDemo(program: Command): void {
 
       const { orgId, integrationId } = await seedDemo(ctx, demo);
       // The emulator forgets its delta state when it stops: start each demo with a full run.
+      // Near-real-time updates are on in the demo (issue 16), also for a demo database
+      // created before the setting existed.
       await ctx.db
         .updateTable('integrations')
-        .set({ full_sync_required: 1, delta_link: null })
+        .set({ full_sync_required: 1, delta_link: null, near_real_time: 1 })
         .where('id', '=', integrationId)
         .execute();
       const service = await startService(ctx, { extraCaPem: [emulator.caCertPem] });
+      // The emulator posts change notifications to this local http URL: Graph itself only
+      // calls https, and the demo emulator is started to allow http on loopback for this.
+      ctx.config.notificationBaseUrl = new URL(service.server.url);
       try {
         await service.sync.requestRun(orgId, integrationId, {
           full: true,
@@ -90,9 +95,9 @@ async function startDemoEmulator(preferredPort: number): Promise<Emulator> {
   const { startEmulator } = await import('../emulator/index.ts');
   // A stable port keeps the emulator's URL the same across restarts; any port will do.
   try {
-    return await startEmulator({ port: preferredPort });
+    return await startEmulator({ port: preferredPort, allowHttpNotificationUrls: true });
   } catch {
-    return startEmulator({ port: 0 });
+    return startEmulator({ port: 0, allowHttpNotificationUrls: true });
   }
 }
 
@@ -111,10 +116,11 @@ Azure User Sync demo is running.
   email:        ${email}
   password:     ${password}
 
-A first synchronisation of ${DEMO_USERS} emulated Entra users has started; the integration then
-runs every 5 minutes (or press "Initiate synchronisation" in the panel).
+A first synchronisation of ${DEMO_USERS} emulated Entra users has started. Near-real-time
+updates are on: the emulated tenant notifies the service of every change, which arrives in
+the panel within seconds; the integration also runs every 5 minutes as a safety net.
 
-Change the emulated tenant and watch the next run pick it up, e.g.:
+Change the emulated tenant and watch it arrive, e.g.:
   curl --cacert ${emulator.caCertFile} ${control}/users?limit=3
   curl --cacert ${emulator.caCertFile} -X PATCH ${control}/users/<id> -H 'content-type: application/json' -d '{"department":"Sales"}'
 

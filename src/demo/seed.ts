@@ -85,6 +85,7 @@ export async function seedDemo(
     userTypeField: 'jobTitle',
     enabled: true,
     syncIntervalMinutes: 5,
+    nearRealTime: true,
   });
   return { orgId, integrationId: created.id };
 }

@@ -170,6 +170,18 @@ describeEachDialect('near-real-time updates', (dialect) => {
     );
   });
 
+  it('Test connection checks that the public URL answers the validation handshake', async () => {
+    const res = await api('POST', `/integrations/${env.integrationId}/test`, {});
+    const result = (await res.json()) as { ok: boolean; steps: { name: string; ok: boolean }[] };
+    expect(result.steps.map((s) => s.name)).toEqual([
+      'token',
+      'permission',
+      'read-user',
+      'notifications',
+    ]);
+    expect(result.ok).toBe(true);
+  });
+
   it('a change in the emulated tenant reaches the directory without a manual or scheduled run', async () => {
     const before = (await runs()).length;
     const mail = `nrt-${randomBytes(3).toString('hex')}@contoso.example`;
@@ -374,7 +386,7 @@ describeEachDialect('near-real-time updates', (dialect) => {
 });
 
 describe('near-real-time without a public https URL', () => {
-  it('stays unavailable, says why, and Test connection names the fix', async () => {
+  it('stays unavailable and says why; a wrong value is a 400 naming nearRealTime', async () => {
     const env = await createSyncEnv('sqlite', { emulatorUsers: 2 });
     try {
       const res = await env.api('PATCH', `/integrations/${env.integrationId}`, {
