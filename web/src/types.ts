@@ -88,12 +88,24 @@ export interface Integration {
   exclusionRules?: ExclusionRule[];
   scopeMode?: 'all' | 'groups';
   scopeGroups?: ScopeGroup[];
+  /** Near-real-time updates (issue 16); absent from servers before it. */
+  nearRealTime?: boolean;
+  nearRealTimeStatus?: NearRealTimeStatus | null;
   /** When the scheduler runs it next; null when it is not scheduled (e.g. disabled). */
   nextRunAt: string | null;
   lastRun: RunSummary | null;
   /** `needs-attention` after runs failed on credentials, until the settings change. */
   status: 'ok' | 'needs-attention';
   attentionMessage: string | null;
+}
+
+/** Whether Graph change notifications trigger runs right now (issue 16). */
+export interface NearRealTimeStatus {
+  state: 'off' | 'unavailable' | 'pending' | 'active' | 'failing';
+  expiresAt: string | null;
+  renewsAt: string | null;
+  lastNotificationAt: string | null;
+  message: string;
 }
 
 /** What the form sends on create (secret required) or update (secret optional). */
@@ -115,6 +127,7 @@ export interface IntegrationInput {
   exclusionRules: ExclusionRule[];
   scopeMode: 'all' | 'groups';
   scopeGroups: ScopeGroup[];
+  nearRealTime: boolean;
 }
 
 export interface TestStep {

@@ -17,6 +17,7 @@ import {
   updateIntegration,
 } from '../endpoints.ts';
 import { ImpactConfirm } from '../components/impact-confirm.tsx';
+import { nearRealTimeText } from '../lib/near-real-time.ts';
 import { splitIssues } from '../lib/field-errors.ts';
 import { isRisky, mappingPatch, type ImpactView } from '../lib/impact.ts';
 import {
@@ -240,6 +241,14 @@ function IntegrationEditor({
       {saved?.status === 'needs-attention' ? (
         <Alert kind="warning" testId="attention">
           <strong>Needs attention.</strong> {saved.attentionMessage ?? ''}
+        </Alert>
+      ) : null}
+      {saved?.nearRealTimeStatus && saved.nearRealTimeStatus.state !== 'off' ? (
+        <Alert
+          kind={saved.nearRealTimeStatus.state === 'active' ? 'info' : 'warning'}
+          testId="near-real-time"
+        >
+          {nearRealTimeText(saved.nearRealTimeStatus, new Date())}
         </Alert>
       ) : null}
       {warning ? (
