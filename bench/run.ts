@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --huge] [-- --only=full,latency,incremental,group-scope,reconcile,listing] [-- --quick]
+ * `npm run bench [-- --huge] [-- --only=full,latency,incremental,group-scope,reconcile,listing,notify-latency] [-- --quick]
  *  [-- --sizes=30000] [-- --profile]`
  *
  * Runs the scenarios of issue 7 against the real product and the emulator, each in a fresh
@@ -40,6 +40,7 @@ const FULL_SIZES = sizesArg
       : [10_000, 100_000];
 const INCREMENTAL_USERS = quick ? 10_000 : 100_000;
 const LISTING_USERS = quick ? 20_000 : 1_000_000;
+const NOTIFY_USERS = quick ? 1_000 : 10_000;
 
 const results: ScenarioResult[] = [];
 const errors: string[] = [];
@@ -128,6 +129,11 @@ if (wants('reconcile')) {
     }
   }
   for (const d of ['sqlite', 'postgres']) await scenario(['reconcile', d, String(n)]);
+}
+if (wants('notify-latency')) {
+  // Issue 16: change in Entra → user in the directory, with change notifications.
+  for (const d of ['sqlite', 'postgres'])
+    await scenario(['notify-latency', d, String(NOTIFY_USERS)]);
 }
 if (wants('listing')) {
   for (const d of ['sqlite', 'postgres']) await scenario(['listing', d, String(LISTING_USERS)]);

@@ -6,6 +6,7 @@
  *   tsx bench/scenario.ts group-scope <sqlite|postgres> <users>
  *   tsx bench/scenario.ts listing <sqlite|postgres> <users>
  *   tsx bench/scenario.ts reconcile <sqlite|postgres> <users>
+ *   tsx bench/scenario.ts notify-latency <sqlite|postgres> <users>
  * Prints one `BENCH_RESULT {json}` line per result (see protocol.ts).
  */
 import type { DialectKind } from '../src/db/connect.ts';
@@ -15,6 +16,7 @@ import { fullRun } from './scenarios/full.ts';
 import { groupScope } from './scenarios/group-scope.ts';
 import { incremental } from './scenarios/incremental.ts';
 import { listing } from './scenarios/listing.ts';
+import { notifyLatency } from './scenarios/notify-latency.ts';
 import { reconcileAfterPlatformChange } from './scenarios/reconcile.ts';
 
 function dialectArg(v: string | undefined): DialectKind {
@@ -44,6 +46,9 @@ switch (name) {
     break;
   case 'reconcile':
     report(await reconcileAfterPlatformChange(dialectArg(a), countArg(b)));
+    break;
+  case 'notify-latency':
+    report(await notifyLatency(dialectArg(a), countArg(b)));
     break;
   case 'listing':
     report(await listing(dialectArg(a), countArg(b)));
