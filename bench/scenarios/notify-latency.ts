@@ -62,9 +62,16 @@ export async function notifyLatency(dialect: DialectKind, users: number): Promis
       await new Promise((r) => setTimeout(r, 100));
     }
     const setupMs = Date.now() - t0;
-    const ids = [...emulator.tenant.users()]
-      .filter((u) => u.accountEnabled && u.userType === 'Member' && u.surname)
-      .map((u) => u.id);
+    // Users the full run linked (a generated tenant has a few it skips on purpose, e.g. a
+    // shared email): only those can show a rename in the directory.
+    const linked = await ctx.db
+      .selectFrom('users')
+      .select('source_external_id')
+      .where('source_integration_id', '=', product.integrationId)
+      .where('status', '=', 'active')
+      .limit(5000)
+      .execute();
+    const ids = linked.map((r) => r.source_external_id).filter((id): id is string => id !== null);
     const pending = new Map<string, { name: string; at: number }>();
     const latencies: number[] = [];
     let polling = true;
