@@ -7,7 +7,7 @@ import { createUserType } from '../src/directory/user-types.ts';
 import { DEPARTMENTS, JOB_TITLES } from '../src/emulator/index.ts';
 import { createIntegration } from '../src/integrations/service.ts';
 import type { CreateIntegrationRequest } from '../src/integrations/settings.ts';
-import { createSecretBox } from '../src/integrations/secret-box.ts';
+import { createSecretBox, type SecretBox } from '../src/integrations/secret-box.ts';
 import { createLogger } from '../src/log.ts';
 import type { Run } from '../src/sync/run-record.ts';
 import { createSyncService, type SyncService } from '../src/sync/service.ts';
@@ -22,6 +22,8 @@ export interface BenchProduct {
   adminEmail: string;
   adminPassword: string;
   sync: SyncService;
+  /** The box the integration's secret is sealed with (a service started on `db` needs it). */
+  secretBox: SecretBox;
   /** Queues and executes one run in this process. */
   run(full: boolean): Promise<Run>;
   close(): Promise<void>;
@@ -84,6 +86,7 @@ export async function setUpProduct(
     adminEmail,
     adminPassword,
     sync,
+    secretBox,
     async run(full) {
       const queued = await sync.requestRun(organization.id, integration.id, {
         full,

@@ -11,6 +11,9 @@ export const GOALS = {
   incrementalNoChangeRequests: 1,
   rss1mOver100k: 1.3,
   listPageMs: 50,
+  /** Issue 16: change in Entra → user in the directory. */
+  notifyMedianS: 15,
+  notifyWorstS: 60,
 } as const;
 
 /** Everything one `npm run bench` measured. */
@@ -207,6 +210,23 @@ export function renderReport(rep: BenchReport): string {
     out.push('');
   }
 
+  const nrt = results.filter((r) => r.scenario === 'notify-latency');
+  if (nrt.length) {
+    out.push(
+      '## Near-real-time (issue 16): change in the emulator → user in the directory, 100 changes 1 s apart',
+      '',
+    );
+    out.push('| directory | dialect | median | p90 | worst | runs | subscription set-up | notes |');
+    out.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const r of nrt) {
+      const t = r.timings ?? {};
+      out.push(
+        `| ${(r.users ?? 0).toLocaleString('en')} | ${r.dialect} | ${s(t.medianMs)} | ${s(t.p90Ms)} | ${s(t.worstMs)} | ${t.runs ?? '–'} | ${s(t.setupMs)} | ${r.status ?? ''} |`,
+      );
+    }
+    out.push('');
+  }
+
   out.push('## Goals', '');
   out.push('| goal | measured | verdict |');
   out.push('| --- | --- | --- |');
@@ -327,6 +347,20 @@ export function goalRows(results: ScenarioResult[]): GoalRow[] {
         met: (slowest ?? Infinity) <= GOALS.listPageMs,
       });
     }
+  }
+  for (const r of results.filter((x) => x.scenario === 'notify-latency')) {
+    const t = r.timings ?? {};
+    const complete = (t.lost ?? 1) === 0;
+    rows.push({
+      goal: `near-real-time on ${r.dialect}: median ≤ ${GOALS.notifyMedianS} s, worst ≤ ${GOALS.notifyWorstS} s (debounce included)`,
+      measured: `${s(t.medianMs)} s / ${s(t.worstMs)} s${complete ? '' : `, ${t.lost} lost`}`,
+      met:
+        t.medianMs !== undefined && t.worstMs !== undefined
+          ? complete &&
+            t.medianMs <= GOALS.notifyMedianS * 1000 &&
+            t.worstMs <= GOALS.notifyWorstS * 1000
+          : undefined,
+    });
   }
   return rows;
 }

@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --huge] [-- --only=full,latency,incremental,group-scope,group-round,reconcile,listing] [-- --quick]
- *  [-- --sizes=30000] [-- --listing-users=100000] [-- --profile]`
+ * `npm run bench [-- --huge] [-- --only=full,latency,incremental,group-scope,group-round,reconcile,listing,notify-latency]
+ *  [-- --quick] [-- --sizes=30000] [-- --listing-users=100000] [-- --profile]`
  *
  * Runs the scenarios of issue 7 against the real product and the emulator, each in a fresh
  * child process, prints a markdown report and writes it to bench/RESULTS.md (not with
@@ -45,6 +45,7 @@ const listingArg = args
   .find((a) => a.startsWith('--listing-users='))
   ?.slice('--listing-users='.length);
 const LISTING_USERS = listingArg ? Number(listingArg) : quick ? 20_000 : 1_000_000;
+const NOTIFY_USERS = quick ? 1_000 : 10_000;
 
 const results: ScenarioResult[] = [];
 const errors: string[] = [];
@@ -158,6 +159,11 @@ if (wants('reconcile')) {
     }
   }
   for (const d of ['sqlite', 'postgres']) await scenario(['reconcile', d, String(n)]);
+}
+if (wants('notify-latency')) {
+  // Issue 16: change in Entra → user in the directory, with change notifications.
+  for (const d of ['sqlite', 'postgres'])
+    await scenario(['notify-latency', d, String(NOTIFY_USERS)]);
 }
 if (wants('listing')) {
   for (const d of ['sqlite', 'postgres']) await scenario(['listing', d, String(LISTING_USERS)]);

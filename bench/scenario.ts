@@ -7,6 +7,7 @@
  *   tsx bench/scenario.ts group-round <sqlite|postgres> <members>
  *   tsx bench/scenario.ts listing <sqlite|postgres> <users>
  *   tsx bench/scenario.ts reconcile <sqlite|postgres> <users>
+ *   tsx bench/scenario.ts notify-latency <sqlite|postgres> <users>
  * Prints one `BENCH_RESULT {json}` line per result (see protocol.ts).
  */
 import type { DialectKind } from '../src/db/connect.ts';
@@ -17,6 +18,7 @@ import { groupRound } from './scenarios/group-round.ts';
 import { groupScope } from './scenarios/group-scope.ts';
 import { incremental } from './scenarios/incremental.ts';
 import { listing } from './scenarios/listing.ts';
+import { notifyLatency } from './scenarios/notify-latency.ts';
 import { reconcileAfterPlatformChange } from './scenarios/reconcile.ts';
 
 function dialectArg(v: string | undefined): DialectKind {
@@ -49,6 +51,9 @@ switch (name) {
     break;
   case 'reconcile':
     report(await reconcileAfterPlatformChange(dialectArg(a), countArg(b)));
+    break;
+  case 'notify-latency':
+    report(await notifyLatency(dialectArg(a), countArg(b)));
     break;
   case 'listing':
     report(await listing(dialectArg(a), countArg(b)));

@@ -47,6 +47,14 @@ export interface Config {
   sessionIdleMinutes: number;
   /** Permits http:// Graph and login endpoints (the emulator's `--http` mode only). */
   allowInsecureGraph: boolean;
+  /**
+   * Where Microsoft Graph posts change notifications (issue 16): PUBLIC_URL when it is
+   * https, else undefined (near-real-time unavailable; Graph only calls https URLs). The
+   * demo and tests set it to the local http URL for the emulator; no variable does.
+   */
+  notificationBaseUrl: URL | undefined;
+  /** Quiet time after a change notification before the run starts (NOTIFICATION_DEBOUNCE_SECONDS). */
+  notificationDebounceMs: number;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/azure-user-sync.db';
@@ -117,6 +125,7 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(720).default(120),
   ALLOW_INSECURE_GRAPH: flag,
+  NOTIFICATION_DEBOUNCE_SECONDS: z.coerce.number().min(0).max(300).default(10),
 });
 
 /** A configuration problem, naming the environment variable at fault. */
@@ -174,6 +183,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.ADMIN_PASSWORD !== undefined && e.ADMIN_PASSWORD !== '' ? e.ADMIN_PASSWORD : undefined,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     allowInsecureGraph: e.ALLOW_INSECURE_GRAPH,
+    notificationBaseUrl:
+      e.PUBLIC_URL && /^https:/i.test(e.PUBLIC_URL) ? new URL(e.PUBLIC_URL) : undefined,
+    notificationDebounceMs: Math.round(e.NOTIFICATION_DEBOUNCE_SECONDS * 1000),
   };
 }
 

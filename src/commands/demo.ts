@@ -46,11 +46,13 @@ Azure User Sync demo is running.
   email:        ${email}
   password:     ${password}
 
-A first synchronisation of ${DEMO_USERS} emulated Entra users has started; the integration then
-runs every 5 minutes (or press "Initiate synchronisation" in the panel). Who it synchronises:
+A first synchronisation of ${DEMO_USERS} emulated Entra users has started. Near-real-time
+updates are on: the emulated tenant notifies the service of every change, which arrives in
+the panel within seconds; the integration also runs every 5 minutes as a safety net.
+Who it synchronises:
   ${describeDemoScope().join('\n  ')}
 
-Change the emulated tenant and watch the next run pick it up, e.g.:
+Change the emulated tenant and watch it arrive, e.g.:
   curl --cacert ${emulator.caCertFile} ${control}/users?limit=3
   curl --cacert ${emulator.caCertFile} -X PATCH ${control}/users/<id> -H 'content-type: application/json' -d '{"onPremisesExtensionAttributes":{"extensionAttribute1":"Sales"}}'
 

@@ -8,6 +8,7 @@ import { apiTokensAudit } from './migrations/010-api-tokens-audit.ts';
 import { unassignmentGuard } from './migrations/020-unassignment-guard.ts';
 import { userSearchKey } from './migrations/030-user-search-key.ts';
 import { scopeExclusions } from './migrations/040-scope-exclusions.ts';
+import { graphSubscriptions } from './migrations/050-graph-subscriptions.ts';
 import { groupMembersRound } from './migrations/090-group-members-round.ts';
 
 /** Migrations in order. Append only: never edit one that has shipped. */
@@ -21,6 +22,7 @@ function migrations(dialect: DialectKind): Record<string, Migration> {
     '020-unassignment-guard': unassignmentGuard(),
     '030-user-search-key': userSearchKey(dialect),
     '040-scope-exclusions': scopeExclusions(),
+    '050-graph-subscriptions': graphSubscriptions(),
     '090-group-members-round': groupMembersRound(),
   };
 }

@@ -26,6 +26,7 @@ export interface Database {
   run_changes: RunChangesTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  graph_subscriptions: GraphSubscriptionsTable;
 }
 
 /** The database handle or an open transaction: repository functions accept either. */
@@ -187,6 +188,8 @@ export interface IntegrationsTable {
   /** Managed membership removals above this many are held; null = default (min(100, 10%)), 0 = off. */
   unassignment_threshold: number | null;
   sync_interval_minutes: number;
+  /** 1: keep a Graph change-notification subscription so changes trigger a run (issue 16). */
+  near_real_time: Generated<Bool>;
   /** JSON list of exclusion rules (integrations/exclusion-rules.ts); `[]` = none. */
   exclusion_rules: Generated<string>;
   /** 'all' (default) or 'groups': only members of `scope_groups` (transitively) are in scope. */
@@ -210,6 +213,37 @@ export interface IntegrationsTable {
   credential_failures: number;
   attention_message: string | null;
   created_at: Iso;
+  updated_at: Iso;
+}
+
+/** Lifecycle of an integration's Graph subscription (notifications/). */
+export type SubscriptionState = 'pending' | 'active' | 'failing';
+
+/**
+ * One Graph change-notification subscription per integration (issue 16); owned by
+ * notifications/subscriptions-repo.ts.
+ */
+export interface GraphSubscriptionsTable {
+  integration_id: string;
+  /** Graph's subscription id; null until one was created. */
+  subscription_id: string | null;
+  /** AES-256-GCM envelope of the clientState (bound to the integration id), like the secret. */
+  client_state_ciphertext: string | null;
+  /** The notification URL the subscription was created with: a changed PUBLIC_URL re-creates it. */
+  notification_url: string | null;
+  /** `cloud|tenant|app` it was created for: another tenant or app needs a new subscription. */
+  owner_key: string | null;
+  state: SubscriptionState;
+  expires_at: Iso | null;
+  /** `recreate` (after subscriptionRemoved) or `renew` (reauthorizationRequired), done by the next tick. */
+  pending_action: string | null;
+  /** Not before this instant may the next create/renew attempt be made (after a failure). */
+  retry_at: Iso | null;
+  failures: number;
+  last_error: string | null;
+  /** When a notification asked for a run: the debounce ends then; null = nothing pending. */
+  run_due_at: Iso | null;
+  last_notification_at: Iso | null;
   updated_at: Iso;
 }
 
@@ -242,7 +276,8 @@ export type MirrorTodo = 0 | 1 | 2;
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'held';
 /** `reconcile`: no Graph request, the directory re-derived from the mirror (settings changes). */
 export type RunMode = 'full' | 'incremental' | 'reconcile';
-export type RunTrigger = 'manual' | 'schedule' | 'cli' | 'api' | 'settings';
+/** `notification`: a Graph change notification asked for it (issue 16). */
+export type RunTrigger = 'manual' | 'schedule' | 'cli' | 'api' | 'settings' | 'notification';
 
 export interface SyncRunsTable {
   id: string;

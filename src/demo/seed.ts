@@ -101,6 +101,8 @@ export async function seedDemo(
     scopeMode: 'groups',
     scopeGroups: [{ id: DEMO_GROUPS.allStaff.id, displayName: DEMO_GROUPS.allStaff.displayName }],
     exclusionRules: DEMO_EXCLUSION_RULES,
+    // Changes arrive within seconds (issue 16): the demo emulator notifies the service.
+    nearRealTime: true,
   });
   return { orgId, integrationId: created.id };
 }

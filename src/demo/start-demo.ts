@@ -66,10 +66,11 @@ export async function startDemo(
 
   const { orgId, integrationId } = await seedDemo(ctx, demo);
   // The emulator forgets its delta state (user and group rounds) when it stops: start each
-  // demo with a full run and a membership round from scratch.
+  // demo with a full run and a membership round from scratch. Near-real-time updates are on
+  // in the demo (issue 16), also for a demo database created before the setting existed.
   await ctx.db
     .updateTable('integrations')
-    .set({ full_sync_required: 1, delta_link: null })
+    .set({ full_sync_required: 1, delta_link: null, near_real_time: 1 })
     .where('id', '=', integrationId)
     .execute();
   const row = await findIntegrationRow(ctx.db, integrationId);
@@ -79,6 +80,9 @@ export async function startDemo(
     tracked: null,
   });
   const service = await startService(ctx, { extraCaPem: [emulator.caCertPem] });
+  // The emulator posts change notifications to this local http URL: Graph itself only calls
+  // https, and the demo emulator is started to allow http on loopback for this.
+  ctx.config.notificationBaseUrl = new URL(service.server.url);
   let firstRunId: string;
   try {
     const run = await service.sync.requestRun(orgId, integrationId, {
@@ -119,8 +123,8 @@ async function startDemoEmulator(preferredPort: number): Promise<Emulator> {
   const { startEmulator } = await import('../emulator/index.ts');
   // A stable port keeps the emulator's URL the same across restarts; any port will do.
   try {
-    return await startEmulator({ port: preferredPort });
+    return await startEmulator({ port: preferredPort, allowHttpNotificationUrls: true });
   } catch {
-    return startEmulator({ port: 0 });
+    return startEmulator({ port: 0, allowHttpNotificationUrls: true });
   }
 }

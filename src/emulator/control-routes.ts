@@ -29,6 +29,9 @@
  *   DELETE /_emulator/faults                            clear all faults
  *   GET    /_emulator/requests?limit=100                latest token/Graph requests
  *   POST   /_emulator/clock/advance                     {ms} (or {days}) moves the emulator clock
+ *   GET    /_emulator/subscriptions                     {items, stats} change-notification subscriptions
+ *   POST   /_emulator/subscriptions/{id}/lifecycle      {event: subscriptionRemoved|reauthorizationRequired|missed}
+ *   PUT    /_emulator/subscriptions/delivery            {enabled} false: notifications are dropped
  *
  * Example: curl --cacert ca.pem -X PATCH https://127.0.0.1:PORT/_emulator/tenants/default/users/ID \
  *            -d '{"department":"Sales"}'
@@ -36,6 +39,7 @@
 import { z } from 'zod';
 import { readBody, sendJson, type Exchange } from './exchange.ts';
 import type { FaultInjector } from './faults.ts';
+import type { LifecycleEvent } from './notification-delivery.ts';
 import type { RequestLog } from './request-log.ts';
 import type { EmulatorState } from './state.ts';
 import { UnknownUserError, type Tenant } from './tenant.ts';
@@ -47,6 +51,8 @@ export interface ControlDeps {
   faults: FaultInjector;
   log: RequestLog;
   advanceTime(ms: number): void;
+  /** Sends a lifecycle event (and applies it); false for an unknown subscription. */
+  lifecycle(id: string, event: LifecycleEvent): Promise<boolean>;
 }
 
 class ControlError extends Error {
@@ -131,6 +137,10 @@ const ruleSchema = z
     stallMs: z.number().int().min(0).max(600_000).optional(),
   })
   .strict();
+const lifecycleSchema = z
+  .object({ event: z.enum(['subscriptionRemoved', 'reauthorizationRequired', 'missed']) })
+  .strict();
+const deliverySchema = z.object({ enabled: z.boolean() }).strict();
 const clockSchema = z.object({ ms: z.number().optional(), days: z.number().optional() }).strict();
 
 /** Drops keys whose value is undefined (zod's optional output vs exactOptionalPropertyTypes). */
@@ -256,6 +266,35 @@ async function route(deps: ControlDeps, ex: Exchange): Promise<Result> {
       Math.min(10_000, Number(ex.url.searchParams.get('limit') ?? 100) || 100),
     );
     return ok({ items: deps.log.entries.slice(-limit) });
+  }
+  if (section === 'subscriptions') {
+    if (is('GET', 1)) {
+      // clientState stays out: it is the subscriber's secret.
+      const items = state.subscriptions.list().map((s) => ({
+        id: s.id,
+        tenantId: s.tenantId,
+        applicationId: s.applicationId,
+        resource: s.resource,
+        changeType: s.changeType,
+        notificationUrl: s.notificationUrl,
+        lifecycleNotificationUrl: s.lifecycleNotificationUrl,
+        expirationDateTime: new Date(s.expiresAt).toISOString(),
+        needsReauthorization: s.needsReauthorization,
+      }));
+      return ok({ items, stats: state.delivery.stats });
+    }
+    if (key === 'delivery' && is('PUT', 2)) {
+      const { enabled } = await body(ex, deliverySchema);
+      state.delivery.enabled = enabled;
+      return ok({ enabled });
+    }
+    if (key !== undefined && sub === 'lifecycle' && is('POST', 3)) {
+      const { event } = await body(ex, lifecycleSchema);
+      if (!(await deps.lifecycle(key, event))) {
+        throw new ControlError(404, 'not_found', `subscription ${key} not found`);
+      }
+      return ok({ id: key, event });
+    }
   }
   if (section === 'clock' && key === 'advance' && is('POST', 2)) {
     const { ms, days } = await body(ex, clockSchema);

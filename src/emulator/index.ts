@@ -6,6 +6,8 @@ import { AccessTokens } from './access-tokens.ts';
 import { createCertificates } from './certificates.ts';
 import { createControlHandler } from './control-routes.ts';
 import { FaultInjector } from './faults.ts';
+import { NotificationDelivery, type LifecycleEvent } from './notification-delivery.ts';
+import { SubscriptionStore } from './subscription-store.ts';
 import { RequestLog } from './request-log.ts';
 import { createRequestHandler } from './router.ts';
 import { TokenSigner } from './signed-token.ts';
@@ -27,7 +29,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const seed = options.seed ?? 1;
   const certificates = useHttps ? await createCertificates() : null;
   let clockOffset = 0;
-  const tenants = new TenantRegistry(seed);
+  const now = (): number => Date.now() + clockOffset;
+  const subscriptions = new SubscriptionStore(now);
+  const delivery = new NotificationDelivery();
+  // Every user change of a tenant fans out to the subscriptions of that tenant.
+  const tenants = new TenantRegistry(seed, (tenant) => {
+    tenant.onUserChange = (userId, changeType) => {
+      for (const sub of subscriptions.list(tenant.id)) {
+        if (sub.changeType.split(',').includes(changeType))
+          delivery.notify(sub, changeType, userId);
+      }
+    };
+  });
   const faults = new FaultInjector();
   if (options.faultRate) faults.setRate(options.faultRate, seed);
   const log = new RequestLog(options.requestLogSize ?? 10_000);
@@ -38,7 +51,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tokens: new AccessTokens(),
     signer: new TokenSigner(randomBytes(32)),
     deltaPageSize: options.deltaPageSize ?? 200,
-    now: () => Date.now() + clockOffset,
+    subscriptions,
+    delivery,
+    allowHttpNotificationUrls: options.allowHttpNotificationUrls ?? false,
+    now,
+  };
+  const lifecycle = async (id: string, event: LifecycleEvent): Promise<boolean> => {
+    const sub = subscriptions.get(id);
+    if (!sub) return false;
+    if (event === 'subscriptionRemoved') subscriptions.delete(id);
+    if (event === 'reauthorizationRequired') sub.needsReauthorization = true;
+    await delivery.lifecycle(sub, event);
+    return true;
   };
   const handler = createRequestHandler({
     state,
@@ -46,7 +70,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     log,
     latencyMs: options.latencyMs ?? 0,
     stalls,
-    control: createControlHandler({ state, faults, log, advanceTime: (ms) => (clockOffset += ms) }),
+    control: createControlHandler({
+      state,
+      faults,
+      log,
+      advanceTime: (ms) => (clockOffset += ms),
+      lifecycle,
+    }),
   });
   const server: Server = certificates
     ? createHttpsServer(
@@ -79,9 +109,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     advanceTime(ms: number) {
       clockOffset += ms;
     },
+    subscriptions: {
+      list: () => subscriptions.list().map((s) => ({ ...s })),
+      lifecycle,
+      get stats() {
+        return { ...delivery.stats };
+      },
+      setDeliveryEnabled(enabled: boolean) {
+        delivery.enabled = enabled;
+      },
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of stalls) clearTimeout(timer);
+        delivery.close();
         stalls.clear();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -13,6 +13,7 @@ import type { EmulatorState } from './state.ts';
 import { handleToken } from './token-route.ts';
 import { handleGroupDelta, handleGroups, handleTransitiveUsers } from './groups-route.ts';
 import { handleUser, handleUsers } from './users-route.ts';
+import { handleSubscriptions, isSubscriptionPath } from './subscriptions-route.ts';
 
 /** Everything the request handler needs besides the per-route state. */
 export interface RouterDeps {
@@ -66,6 +67,7 @@ async function handle(deps: RouterDeps, req: IncomingMessage, res: ServerRespons
 
   if (token && method === 'POST')
     return handleToken(ex, state, decodeURIComponent(token[1] as string));
+  if (isSubscriptionPath(path)) return handleSubscriptions(ex, state);
   if (method !== 'GET') {
     return sendGraphError(
       ex,

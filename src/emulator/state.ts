@@ -1,4 +1,6 @@
 import type { AccessTokens } from './access-tokens.ts';
+import type { NotificationDelivery } from './notification-delivery.ts';
+import type { SubscriptionStore } from './subscription-store.ts';
 import type { TokenSigner } from './signed-token.ts';
 import type { TenantRegistry } from './tenant-registry.ts';
 
@@ -10,6 +12,12 @@ export interface EmulatorState {
   tokens: AccessTokens;
   signer: TokenSigner;
   deltaPageSize: number;
+  /** Change-notification subscriptions of every tenant. */
+  subscriptions: SubscriptionStore;
+  /** Sends notifications, lifecycle events and validation handshakes. */
+  delivery: NotificationDelivery;
+  /** Accept http:// notification URLs on loopback (tests and the demo; Graph never does). */
+  allowHttpNotificationUrls: boolean;
   /** Emulator clock, ms since epoch (wall clock plus any advanceTime). */
   now(): number;
 }

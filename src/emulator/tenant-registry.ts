@@ -16,7 +16,11 @@ export class TenantRegistry {
   private readonly byKey = new Map<string, Tenant>();
   private readonly all: Tenant[] = [];
 
-  constructor(private readonly seed: number) {}
+  constructor(
+    private readonly seed: number,
+    /** Called with every new tenant (the emulator wires change notifications here). */
+    private readonly onCreate: (tenant: Tenant) => void = () => undefined,
+  ) {}
 
   /** Creates a tenant; id and domain are generated when missing. */
   create(opts: { id?: string; domain?: string } = {}): Tenant {
@@ -34,6 +38,7 @@ export class TenantRegistry {
     this.byKey.set(id, tenant);
     this.byKey.set(domain, tenant);
     this.all.push(tenant);
+    this.onCreate(tenant);
     return tenant;
   }
 

@@ -60,6 +60,12 @@ export class Tenant implements EmulatedTenant {
   deltaOddities: DeltaOddities = {};
   /** Bumped by expireDeltaTokens: links carrying an older generation answer 410. */
   deltaGeneration = 0;
+  /**
+   * Called after every change to one user made through this object (not bulk `generate`):
+   * `updated` for creation, update, soft delete and restore, `deleted` for a permanent
+   * delete, as Graph reports users (resources/subscription.md, changeType note).
+   */
+  onUserChange: ((userId: string, changeType: 'updated' | 'deleted') => void) | undefined;
   private readonly generatorState: GeneratorState = newGeneratorState();
 
   constructor(
@@ -120,6 +126,7 @@ export class Tenant implements EmulatedTenant {
       onPremisesExtensionAttributes: fullExtensions(known.onPremisesExtensionAttributes),
     };
     this.store.insert(user);
+    this.onUserChange?.(user.id, 'updated');
     return { ...user };
   }
 
@@ -139,6 +146,7 @@ export class Tenant implements EmulatedTenant {
     }
     const next: EmulatedUser = { ...current, ...changes };
     this.store.replace(index, next);
+    this.onUserChange?.(next.id, 'updated');
     return { ...next };
   }
 
@@ -165,6 +173,7 @@ export class Tenant implements EmulatedTenant {
     const index = this.requireIndex(id, false);
     if (this.store.stateAt(index) !== LIVE) throw new UnknownUserError(id);
     this.store.setState(index, SOFT_DELETED);
+    this.onUserChange?.(id, 'updated');
   }
 
   restoreUser(id: string): void {
@@ -173,11 +182,13 @@ export class Tenant implements EmulatedTenant {
       throw new Error(`user ${id} is not in deleted items`);
     }
     this.store.setState(index, LIVE);
+    this.onUserChange?.(id, 'updated');
   }
 
   hardDeleteUser(id: string): void {
     const index = this.requireIndex(id, true);
     this.store.setState(index, HARD_DELETED);
+    this.onUserChange?.(id, 'deleted');
   }
 
   getUser(id: string): EmulatedUser | undefined {

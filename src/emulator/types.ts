@@ -183,6 +183,44 @@ export interface EmulatorOptions {
   deltaPageSize?: number;
   /** Maximum entries kept in the request log (default 10,000). */
   requestLogSize?: number;
+  /**
+   * Accept `http://` notification URLs on 127.0.0.1/localhost (default false: https only,
+   * as Graph requires). For tests and the demo, where the service has no certificate.
+   */
+  allowHttpNotificationUrls?: boolean;
+}
+
+/** A change-notification subscription as the emulator holds it (times in ms). */
+export interface EmulatedSubscriptionInfo {
+  id: string;
+  tenantId: string;
+  applicationId: string;
+  resource: string;
+  changeType: string;
+  notificationUrl: string;
+  lifecycleNotificationUrl: string | null;
+  clientState: string | null;
+  expiresAt: number;
+  needsReauthorization: boolean;
+}
+
+/** Graph's lifecycle events (concepts/change-notifications-lifecycle-events.md). */
+export type EmulatedLifecycleEvent = 'subscriptionRemoved' | 'reauthorizationRequired' | 'missed';
+
+/** Subscriptions and notification delivery of a running emulator. */
+export interface SubscriptionController {
+  /** Live subscriptions of every tenant. */
+  list(): EmulatedSubscriptionInfo[];
+  /**
+   * Sends a lifecycle event to the subscription's lifecycleNotificationUrl;
+   * `subscriptionRemoved` also deletes it, `reauthorizationRequired` holds change
+   * notifications back until the app renews or reauthorizes. False for an unknown id.
+   */
+  lifecycle(id: string, event: EmulatedLifecycleEvent): Promise<boolean>;
+  /** Notifications delivered, dropped, POSTs made, lifecycle events accepted. */
+  readonly stats: { delivered: number; dropped: number; posts: number; lifecycle: number };
+  /** false: changes are dropped instead of sent (an endpoint Graph cannot reach). */
+  setDeliveryEnabled(enabled: boolean): void;
 }
 
 /** A running emulator. */
@@ -203,5 +241,7 @@ export interface Emulator {
   readonly requestLog: ReadonlyArray<RequestLogEntry>;
   /** Moves the emulator clock forward (access-token expiry, 7-day delta-token age). */
   advanceTime(ms: number): void;
+  /** Change-notification subscriptions (POST /v1.0/subscriptions) and their delivery. */
+  readonly subscriptions: SubscriptionController;
   close(): Promise<void>;
 }

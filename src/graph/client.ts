@@ -9,6 +9,7 @@ import { createTokenProvider } from './token.ts';
 import { DEFAULT_TIMEOUT_MS, createHttpSend, getDispatcher } from './transport.ts';
 import type { GraphClient, GraphCloud, GraphEvent } from './types.ts';
 import { deltaUsers, getUser, latestDeltaLink, listUsers } from './users.ts';
+import { createSubscription, deleteSubscription, renewSubscription } from './subscriptions.ts';
 
 /** Everything one integration's Graph client needs. */
 export interface GraphClientOptions {
@@ -91,6 +92,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     searchGroups: (prefix) => searchGroups(get, prefix),
     groupUserCount: (id) => groupUserCount(get, id),
     groupMembersDelta: (start) => groupMembersDelta(get, start),
+    subscriptions: {
+      create: (req) => createSubscription(get, req),
+      renew: (id, expirationDateTime) => renewSubscription(get, id, expirationDateTime),
+      remove: (id) => deleteSubscription(get, id),
+    },
   };
 }
 

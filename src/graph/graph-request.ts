@@ -33,6 +33,9 @@ export interface GraphJson {
 export interface GraphGetOptions {
   headers?: Record<string, string> | undefined;
   signal?: AbortSignal | undefined;
+  /** Another method than GET (subscriptions); a body is sent as JSON. */
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  body?: unknown;
 }
 
 /** GETs a Graph path (`/v1.0/…`) or a link Graph returned, with token, retries and translation. */
@@ -70,6 +73,8 @@ async function attempt(
     res = await sendOnce(deps, url, options, true);
   }
   const requestId = res.headers['request-id'];
+  // 204 No Content (DELETE, reauthorize): nothing to parse.
+  if (res.status === 204) return { json: null, requestId };
   if (res.status >= 200 && res.status < 300) {
     const json = tryParseJson(res.text);
     if (json === undefined) {
@@ -103,10 +108,17 @@ async function sendOnce(
   const token = await deps.tokens.getToken({ forceRefresh });
   let res: HttpResponse;
   try {
+    const withBody = options.body !== undefined;
     res = await deps.send({
-      method: 'GET',
+      method: options.method ?? 'GET',
       url,
-      headers: { ...options.headers, authorization: `Bearer ${token}`, accept: 'application/json' },
+      headers: {
+        ...options.headers,
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        ...(withBody ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(withBody ? { body: JSON.stringify(options.body) } : {}),
       timeoutMs: deps.timeoutMs,
       signal: options.signal,
     });

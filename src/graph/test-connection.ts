@@ -12,7 +12,7 @@ export interface ConnectionTestDeps {
   get: GraphGet;
 }
 
-type StepName = ConnectionStep['name'];
+type StepName = Exclude<ConnectionStep['name'], 'notifications'>;
 const USER_STEPS = ['token', 'permission', 'read-user'] as const;
 const STEPS: readonly StepName[] = USER_STEPS;
 

@@ -6,7 +6,7 @@ import { TransportError, classifyTransportFailure } from './transport-error.ts';
 
 /** One HTTP exchange as the Graph client needs it: small JSON or form bodies only. */
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
   body?: string;

@@ -1,3 +1,4 @@
+import type { GraphSubscription, SubscriptionRequest } from './subscriptions.ts';
 /**
  * Shapes the Graph client hands to the rest of the service. Everything here is plain data:
  * parsed, validated and free of Graph's JSON envelope.
@@ -167,7 +168,8 @@ export interface GraphEvent {
 
 /** A step of Test connection. */
 export interface ConnectionStep {
-  name: 'token' | 'permission' | 'read-user' | 'group-permission';
+  /** `notifications`: the public URL answers Graph's validation handshake (issue 16). */
+  name: 'token' | 'permission' | 'read-user' | 'group-permission' | 'notifications';
   ok: boolean;
   message: string;
 }
@@ -202,4 +204,11 @@ export interface GraphClient {
   groupUserCount(groupId: string): Promise<number>;
   /** A round of direct-membership changes of the groups; throws ResyncRequiredError on 410. */
   groupMembersDelta(start: GroupDeltaStart): AsyncIterable<GroupDeltaPage>;
+  /** Change-notification subscriptions on `users` (issue 16). */
+  subscriptions: {
+    create(req: SubscriptionRequest): Promise<GraphSubscription>;
+    /** PATCH a new expiry; also reauthorizes. A GraphError with httpStatus 404 when gone. */
+    renew(id: string, expirationDateTime: string): Promise<GraphSubscription>;
+    remove(id: string): Promise<void>;
+  };
 }

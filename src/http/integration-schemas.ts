@@ -47,6 +47,17 @@ export const integrationView = z.object({
   exclusionRules: exclusionRulesSchema,
   scopeMode: scopeModeSchema,
   scopeGroups: scopeGroupsSchema,
+  /** Near-real-time updates (issue 16): a Graph subscription triggers runs on changes. */
+  nearRealTime: z.boolean(),
+  nearRealTimeStatus: z
+    .object({
+      state: z.enum(['off', 'unavailable', 'pending', 'active', 'failing']),
+      expiresAt: z.string().nullable(),
+      renewsAt: z.string().nullable(),
+      lastNotificationAt: z.string().nullable(),
+      message: z.string(),
+    })
+    .nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** When the scheduler runs it next; null when it is not scheduled (e.g. disabled). */

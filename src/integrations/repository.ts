@@ -50,6 +50,7 @@ function selectIntegrations(db: Db) {
       'exclusion_rules',
       'scope_mode',
       'scope_groups',
+      'near_real_time',
       'delta_link',
       'full_sync_required',
       'reconciled_config',
@@ -83,6 +84,7 @@ function toRecord(row: IntegrationRow): IntegrationRecord {
     exclusionRules: parseStoredRules(row.exclusion_rules),
     scopeMode: row.scope_mode,
     scopeGroups: parseStoredGroups(row.scope_groups),
+    nearRealTime: row.near_real_time === 1,
     deltaLink: row.delta_link,
     fullSyncRequired: row.full_sync_required === 1,
     nextRunAt: row.next_run_at,
@@ -256,6 +258,30 @@ export async function findIntegrationRow(
   let q = db.selectFrom('integrations').selectAll().where('id', '=', id);
   if (orgId !== undefined) q = q.where('org_id', '=', orgId);
   return q.executeTakeFirst();
+}
+
+/** An integration that wants a Graph subscription: enabled, near-real-time on (issue 16). */
+export interface NearRealTimeIntegration {
+  id: string;
+  orgId: string;
+  /** Tenant, app and cloud: a subscription belongs to them; another one needs a new subscription. */
+  ownerKey: string;
+}
+
+/** Enabled integrations with near-real-time updates on, whatever the organisation. */
+export async function listNearRealTimeIntegrations(db: Db): Promise<NearRealTimeIntegration[]> {
+  const rows = await db
+    .selectFrom('integrations')
+    .select(['id', 'org_id', 'tenant_id', 'application_id', 'cloud'])
+    .where('enabled', '=', 1)
+    .where('near_real_time', '=', 1)
+    .where('secret_ciphertext', 'is not', null)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    orgId: r.org_id,
+    ownerKey: `${r.cloud}|${r.tenant_id}|${r.application_id}`,
+  }));
 }
 
 /** Every integration row of an organisation (impact of a hypothetical configuration). */

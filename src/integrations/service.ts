@@ -205,6 +205,7 @@ type SettingsColumns = {
   exclusion_rules: string;
   scope_mode: ScopeMode;
   scope_groups: string;
+  near_real_time: number;
 } & Pick<
   IntegrationsTable,
   | 'name'
@@ -239,6 +240,7 @@ const COLUMN_OF: Record<keyof IntegrationSettings, keyof SettingsColumns> = {
   exclusionRules: 'exclusion_rules',
   scopeMode: 'scope_mode',
   scopeGroups: 'scope_groups',
+  nearRealTime: 'near_real_time',
 };
 
 function settingsColumns(s: IntegrationSettings): SettingsColumns {
@@ -259,6 +261,7 @@ function settingsColumns(s: IntegrationSettings): SettingsColumns {
     exclusion_rules: JSON.stringify(s.exclusionRules),
     scope_mode: s.scopeMode,
     scope_groups: JSON.stringify(s.scopeGroups),
+    near_real_time: s.nearRealTime ? 1 : 0,
   };
 }
 

@@ -53,6 +53,7 @@ describe('create validation', () => {
       exclusionRules: [],
       scopeMode: 'all',
       scopeGroups: [],
+      nearRealTime: false,
     });
   });
 

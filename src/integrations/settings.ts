@@ -32,6 +32,11 @@ export interface IntegrationSettings {
   /** `all` users (default) or members of `scopeGroups`, nested groups included. */
   scopeMode: 'all' | 'groups';
   scopeGroups: ScopeGroup[];
+  /**
+   * Near-real-time updates (issue 16): keep a Graph change-notification subscription so a
+   * change in Entra triggers an incremental run within seconds. Needs a public https URL.
+   */
+  nearRealTime: boolean;
 }
 
 /**
@@ -146,6 +151,7 @@ const fields = {
   exclusionRules: exclusionRulesSchema,
   scopeMode: scopeModeSchema,
   scopeGroups: scopeGroupsSchema,
+  nearRealTime: z.boolean({ error: 'Near-real-time updates must be true or false' }),
 };
 
 function fieldChoice(label: string): string {
@@ -194,6 +200,8 @@ export const createIntegrationSchema = z
     exclusionRules: fields.exclusionRules.default([]),
     scopeMode: fields.scopeMode.default('all'),
     scopeGroups: fields.scopeGroups.default([]),
+    // Off: it needs a public https URL Graph can reach, which most installs lack at first.
+    nearRealTime: fields.nearRealTime.default(false),
   })
   .superRefine((value, ctx) => {
     for (const issue of crossFieldIssues(value)) {
@@ -223,6 +231,7 @@ export const patchIntegrationSchema = z.strictObject({
   exclusionRules: fields.exclusionRules.optional(),
   scopeMode: fields.scopeMode.optional(),
   scopeGroups: fields.scopeGroups.optional(),
+  nearRealTime: fields.nearRealTime.optional(),
 });
 
 /** What a caller may send to create an integration (defaults not yet applied). */
@@ -277,6 +286,7 @@ export function mergeSettings(
     exclusionRules: patch.exclusionRules ?? stored.exclusionRules,
     scopeMode: patch.scopeMode ?? stored.scopeMode,
     scopeGroups: patch.scopeGroups ?? stored.scopeGroups,
+    nearRealTime: patch.nearRealTime ?? stored.nearRealTime,
   };
   const issues = crossFieldIssues(merged);
   if (issues.length) throw new ValidationError('Invalid integration settings', issues);

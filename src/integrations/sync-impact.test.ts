@@ -24,6 +24,7 @@ const base: IntegrationSettings = {
   exclusionRules: [],
   scopeMode: 'all',
   scopeGroups: [],
+  nearRealTime: false,
 };
 
 describe('requiresFullSync', () => {

@@ -12,6 +12,22 @@ export interface IntegrationView extends Integration {
   status: 'ok' | 'needs-attention';
   attentionMessage: string | null;
   lastRun: LastRun | null;
+  /** Whether near-real-time updates work right now (null where not computed). */
+  nearRealTimeStatus: NearRealTimeStatus | null;
+}
+
+/**
+ * Near-real-time state as the integration page shows it: `off` (setting off or integration
+ * disabled), `unavailable` (no public https URL), `pending` (being set up), `active` (Graph
+ * notifies us; renews before `expiresAt`), `failing` (the last attempt failed; retried; the
+ * scheduled run continues meanwhile).
+ */
+export interface NearRealTimeStatus {
+  state: 'off' | 'unavailable' | 'pending' | 'active' | 'failing';
+  expiresAt: string | null;
+  renewsAt: string | null;
+  lastNotificationAt: string | null;
+  message: string;
 }
 
 /** The newest run of an integration, for the list and the form's header. */
@@ -31,6 +47,7 @@ export function toIntegrationView(
   record: IntegrationRecord,
   now: Date,
   lastRun: LastRun | null = null,
+  nearRealTimeStatus: NearRealTimeStatus | null = null,
 ): IntegrationView {
   return {
     id: record.id,
@@ -52,6 +69,8 @@ export function toIntegrationView(
     exclusionRules: record.exclusionRules,
     scopeMode: record.scopeMode,
     scopeGroups: record.scopeGroups,
+    nearRealTime: record.nearRealTime,
+    nearRealTimeStatus,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     nextRunAt: record.enabled ? record.nextRunAt : null,

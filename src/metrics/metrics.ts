@@ -12,6 +12,8 @@ export interface MetricsOptions {
   queuedRuns?: () => Promise<number>;
   /** Also export Node.js process metrics (default true). */
   processMetrics?: boolean;
+  /** Graph subscriptions by state (issue 16), read from the database on every scrape. */
+  subscriptionStates?: () => Promise<Record<string, number>>;
 }
 
 /** The process's Prometheus metrics and the hooks that feed them. */
@@ -21,6 +23,12 @@ export interface Metrics {
   onGraphEvent(e: GraphEvent): void;
   /** Records a run this process finished: status, duration and users changed. */
   observeRun(run: Run): void;
+  /** A POST from Graph to the hooks: what kind, and whether its entries were accepted. */
+  onNotification(kind: 'change' | 'lifecycle', outcome: 'accepted' | 'refused', n?: number): void;
+  /** A lifecycle event acted on (`missed`, `subscriptionRemoved`, `reauthorizationRequired`). */
+  onLifecycleEvent(event: string): void;
+  /** A subscription action (`create`, `renew`, `delete`) and how it went. */
+  onSubscriptionAction(action: string, outcome: 'ok' | 'failed'): void;
 }
 
 /**
@@ -68,6 +76,36 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['target'] as const,
     registers: [registry],
   });
+  const notifications = new Counter({
+    name: `${PREFIX}graph_notifications_total`,
+    help: 'Entries of Graph change and lifecycle notifications received, by kind and outcome (refused: unknown subscription or wrong clientState)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const lifecycleEvents = new Counter({
+    name: `${PREFIX}graph_lifecycle_events_total`,
+    help: 'Graph lifecycle events acted on, by event',
+    labelNames: ['event'] as const,
+    registers: [registry],
+  });
+  const subscriptionActions = new Counter({
+    name: `${PREFIX}graph_subscription_actions_total`,
+    help: 'Graph subscription creations, renewals and deletions, by outcome',
+    labelNames: ['action', 'outcome'] as const,
+    registers: [registry],
+  });
+  const states = options.subscriptionStates;
+  new Gauge({
+    name: `${PREFIX}graph_subscriptions`,
+    help: 'Near-real-time Graph subscriptions by state: pending, active, failing (all processes)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      if (!states) return;
+      const counts = await states();
+      for (const state of ['pending', 'active', 'failing']) this.set({ state }, counts[state] ?? 0);
+    },
+  });
   const queued = options.queuedRuns;
   new Gauge({
     name: `${PREFIX}queued_runs`,
@@ -87,6 +125,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       }
       graphRetries.inc({ target: e.target });
       if (e.type === 'throttled') graphThrottles.inc({ target: e.target });
+    },
+    onNotification(kind, outcome, n = 1) {
+      if (n > 0) notifications.inc({ kind, outcome }, n);
+    },
+    onLifecycleEvent(event) {
+      lifecycleEvents.inc({ event });
+    },
+    onSubscriptionAction(action, outcome) {
+      subscriptionActions.inc({ action, outcome });
     },
     observeRun(run) {
       if (run.status !== 'succeeded' && run.status !== 'failed' && run.status !== 'held') return;

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.ts';
 import type { GraphEvent } from '../graph/types.ts';
+import { checkPublicHandshake } from '../notifications/public-check.ts';
 import { createSyncService, type SyncService } from './service.ts';
 
 export interface SyncServiceExtras {
@@ -22,6 +23,8 @@ export function syncServiceFor(ctx: AppContext, extras: SyncServiceExtras = {}):
     extraCaPem: extras.extraCaPem,
     onGraphEvent: extras.onGraphEvent,
     staleAfterMs: ctx.config.runStaleSeconds * 1000,
+    // Read at call time: tests and the demo set the URL once the server listens.
+    checkNotifications: () => checkPublicHandshake(ctx.config.notificationBaseUrl),
     ...(extras.workerId ? { workerId: extras.workerId } : {}),
   });
 }

@@ -5,7 +5,12 @@ import type { Clock } from '../clock.ts';
 import type { Database, RunTrigger } from '../db/schema.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { createGraphClient } from '../graph/client.ts';
-import type { ConnectionTestResult, GraphClient, GraphEvent } from '../graph/types.ts';
+import type {
+  ConnectionStep,
+  ConnectionTestResult,
+  GraphClient,
+  GraphEvent,
+} from '../graph/types.ts';
 import { loadCredentials } from '../integrations/service.ts';
 import type { SecretBox } from '../integrations/secret-box.ts';
 import type { Logger } from '../log.ts';
@@ -40,6 +45,8 @@ export interface SyncServiceDeps {
   workerId?: string;
   /** A running run without a heartbeat for this long is taken over (default 60 s). */
   staleAfterMs?: number;
+  /** Test connection's near-real-time step, run when the setting is on (issue 16). */
+  checkNotifications?: (() => Promise<ConnectionStep>) | undefined;
 }
 
 export interface RunRequest {
@@ -74,6 +81,8 @@ export interface SyncService {
    */
   reconcileSettings(orgId: string): Promise<void>;
   setDispatcher(dispatcher: RunDispatcher): void;
+  /** The integration's Graph client with its saved credentials (subscriptions, issue 16). */
+  openGraphClient(integrationId: string): Promise<GraphClient>;
   /**
    * The first `max` users of the integration's tenant, read from Graph with its saved
    * credentials (the field preview before the first sync). Graph failures throw an AppError
@@ -182,6 +191,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       if (run && !run.dryRun) await reconcileIfOutdated(run.integrationId);
       return run;
     },
+    openGraphClient: (integrationId) => clientFor(integrationId),
     async reconcileSettings(orgId) {
       for (const id of await listReconciledIntegrationIds(deps.db, orgId)) {
         await reconcileIfOutdated(id);
@@ -192,7 +202,12 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       try {
         // Group scope also needs GroupMember.Read.All: tested as a step of its own.
         const groups = row.scope_mode === 'groups';
-        return await (await clientFor(integrationId)).testConnection({ groups });
+        const result = await (await clientFor(integrationId)).testConnection({ groups });
+        if (row.near_real_time === 1 && deps.checkNotifications) {
+          const step = await deps.checkNotifications();
+          return { ok: result.ok && step.ok, steps: [...result.steps, step] };
+        }
+        return result;
       } catch (err) {
         const info = classifyFailure(err);
         return { ok: false, steps: [{ name: 'token', ok: false, message: info.message }] };

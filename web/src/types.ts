@@ -63,6 +63,8 @@ export type Session = z.infer<typeof sessionView>;
 
 export type Integration = z.infer<typeof integrationView>;
 export type SecretExpiry = NonNullable<Integration['secretExpiry']>;
+/** Whether Graph change notifications trigger runs right now (issue 16). */
+export type NearRealTimeStatus = NonNullable<Integration['nearRealTimeStatus']>;
 /** The newest run of an integration, as the integration list carries it. */
 export type RunSummary = z.infer<typeof runSummaryView>;
 /** What the form sends on create (secret required). */

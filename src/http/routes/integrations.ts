@@ -14,6 +14,7 @@ import { principalOf, type ApiApp } from '../types.ts';
 import type { DirectoryHooks } from '../../directory/hooks.ts';
 import { configChanged } from '../config-changed.ts';
 import { integrationView as integrationResponse } from '../integration-schemas.ts';
+import { nearRealTimeStatuses } from '../../notifications/status.ts';
 
 /** Integration ids are UUIDs: a malformed one answers 400 naming `id`, like other routes. */
 const idParams = z.strictObject({ id: z.uuid() });
@@ -30,6 +31,8 @@ export function registerIntegrationRoutes(
 ): void {
   const changed = configChanged(ctx, hooks);
   const now = () => ctx.clock.now();
+  const statuses = (list: Parameters<typeof nearRealTimeStatuses>[1]) =>
+    nearRealTimeStatuses(ctx.db, list, ctx.config.notificationBaseUrl);
 
   app.get(
     '/integrations',
@@ -47,7 +50,10 @@ export function registerIntegrationRoutes(
         ctx.db,
         list.map((i) => i.id),
       );
-      return list.map((i) => toIntegrationView(i, now(), last.get(i.id) ?? null));
+      const nrt = await statuses(list);
+      return list.map((i) =>
+        toIntegrationView(i, now(), last.get(i.id) ?? null, nrt.get(i.id) ?? null),
+      );
     },
   );
 
@@ -64,7 +70,10 @@ export function registerIntegrationRoutes(
     async (request, reply) => {
       const { orgId } = principalOf(request);
       const created = await createIntegration(ctx, orgId, request.body);
-      return reply.code(201).send(toIntegrationView(created, now()));
+      const nrt = await statuses([created]);
+      return reply
+        .code(201)
+        .send(toIntegrationView(created, now(), null, nrt.get(created.id) ?? null));
     },
   );
 
@@ -82,7 +91,13 @@ export function registerIntegrationRoutes(
       const { orgId } = principalOf(request);
       const integration = await getIntegration(ctx.db, orgId, request.params.id);
       const last = await findLastRuns(ctx.db, [integration.id]);
-      return toIntegrationView(integration, now(), last.get(integration.id) ?? null);
+      const nrt = await statuses([integration]);
+      return toIntegrationView(
+        integration,
+        now(),
+        last.get(integration.id) ?? null,
+        nrt.get(integration.id) ?? null,
+      );
     },
   );
 
@@ -101,7 +116,8 @@ export function registerIntegrationRoutes(
       const { orgId } = principalOf(request);
       const updated = await updateIntegration(ctx, orgId, request.params.id, request.body);
       await changed(orgId);
-      return toIntegrationView(updated, now());
+      const nrt = await statuses([updated]);
+      return toIntegrationView(updated, now(), null, nrt.get(updated.id) ?? null);
     },
   );
 

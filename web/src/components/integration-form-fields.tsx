@@ -180,6 +180,14 @@ export function IntegrationFormFields(props: Props): ReactNode {
             help={HELP.unassignmentThreshold}
             error={errors.unassignmentThreshold}
           />
+          <CheckboxField
+            id="integration-near-real-time"
+            label="Near-real-time updates"
+            checked={form.nearRealTime}
+            onChange={(nearRealTime) => onChange({ nearRealTime })}
+            help={HELP.nearRealTime}
+            error={errors.nearRealTime}
+          />
           <TextField
             id="integration-sync-interval"
             label="Sync interval (minutes)"

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Alert } from './alert.tsx';
+import { nearRealTimeText } from '../lib/near-real-time.ts';
 import { paths } from '../lib/routes.ts';
 import { secretWarning, secretWarningText } from '../lib/secret-expiry.ts';
 import { Link } from '../router.tsx';
@@ -14,7 +15,10 @@ export function IntegrationBreadcrumb({ name }: { name: string }): ReactNode {
   );
 }
 
-/** The integration's title with what needs attention: failing credentials, a secret expiring. */
+/**
+ * The integration's title with what needs attention: failing credentials, near-real-time
+ * updates not active, a secret expiring.
+ */
 export function IntegrationHeader({ saved }: { saved: Integration | null }): ReactNode {
   const warning = saved ? secretWarning(saved, new Date()) : null;
   return (
@@ -26,6 +30,14 @@ export function IntegrationHeader({ saved }: { saved: Integration | null }): Rea
       {saved?.status === 'needs-attention' ? (
         <Alert kind="warning" testId="attention">
           <strong>Needs attention.</strong> {saved.attentionMessage ?? ''}
+        </Alert>
+      ) : null}
+      {saved?.nearRealTimeStatus && saved.nearRealTimeStatus.state !== 'off' ? (
+        <Alert
+          kind={saved.nearRealTimeStatus.state === 'active' ? 'info' : 'warning'}
+          testId="near-real-time"
+        >
+          {nearRealTimeText(saved.nearRealTimeStatus, new Date())}
         </Alert>
       ) : null}
       {warning ? (

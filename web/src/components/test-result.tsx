@@ -6,6 +6,7 @@ const STEP_LABELS: Record<string, string> = {
   token: 'Sign in with the app’s credentials',
   permission: 'Permission User.Read.All',
   'read-user': 'Read one user',
+  notifications: 'Near-real-time (public URL)',
 };
 
 /** The steps of Test connection (token → permission → read one user), each ✓ or ✗. */

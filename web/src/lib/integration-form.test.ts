@@ -120,6 +120,8 @@ describe('inputFromForm / formFromIntegration', () => {
       exclusionRules: [],
       scopeMode: 'all',
       scopeGroups: [],
+      nearRealTime: false,
+      nearRealTimeStatus: null,
       createdAt: '2025-01-01T00:00:00.000Z',
       updatedAt: '2025-01-01T00:00:00.000Z',
       nextRunAt: null,

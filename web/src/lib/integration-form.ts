@@ -37,6 +37,7 @@ export interface IntegrationFormState {
   exclusionRules: ExclusionRule[];
   scopeMode: 'all' | 'groups';
   scopeGroups: ScopeGroup[];
+  nearRealTime: boolean;
 }
 
 export type FormErrors = Partial<Record<keyof IntegrationFormState, string>>;
@@ -62,6 +63,7 @@ export function emptyForm(): IntegrationFormState {
     exclusionRules: [],
     scopeMode: 'all',
     scopeGroups: [],
+    nearRealTime: false,
   };
 }
 
@@ -86,6 +88,7 @@ export function formFromIntegration(integration: Integration): IntegrationFormSt
     exclusionRules: integration.exclusionRules ?? [],
     scopeMode: integration.scopeMode ?? 'all',
     scopeGroups: integration.scopeGroups ?? [],
+    nearRealTime: integration.nearRealTime ?? false,
   };
 }
 
@@ -172,6 +175,7 @@ export function inputFromForm(form: IntegrationFormState): IntegrationBody {
     exclusionRules: form.exclusionRules.map((r) => ({ ...r, value: r.value.trim() })),
     scopeMode: form.scopeMode,
     scopeGroups: form.scopeGroups,
+    nearRealTime: form.nearRealTime,
   };
   const secret = form.secret.trim();
   if (secret) input.secret = secret;

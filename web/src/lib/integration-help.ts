@@ -89,6 +89,8 @@ export const HELP = {
     'If one run would deactivate more users than this, the deactivations are held until you approve them. 0 turns the guard off.',
   unassignmentThreshold:
     'If one run (or a settings change) would take the managed membership away from more users than this, those removals are held until you approve them; everything else applies. Empty = 100 users or 10% of the synchronised users, whichever is lower. 0 turns the guard off.',
+  nearRealTime:
+    'Microsoft Graph notifies the service of every change, which then arrives within seconds instead of at the next scheduled run. Needs a public https address Graph can reach (PUBLIC_URL); the scheduled run stays as the safety net.',
   syncIntervalMinutes:
     'Minutes between incremental synchronisations (Graph delta query). At least 5; 60 by default.',
 } as const;
