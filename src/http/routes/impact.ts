@@ -5,9 +5,9 @@ import { createUnit, deleteUnit, updateUnit } from '../../directory/units.ts';
 import { nameKey } from '../../directory/name-key.ts';
 import { createUserType, deleteUserType, renameUserType } from '../../directory/user-types.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
-import { MATCH_FIELDS } from '../../integrations/match-fields.ts';
-import { DIFFERENT_FIELDS_MESSAGE } from '../../integrations/settings.ts';
-import { computeImpact, type Impact } from '../../sync/impact.ts';
+import { parseStoredGroups } from '../../integrations/scope-groups.ts';
+import { crossFieldIssues, fields } from '../../integrations/settings.ts';
+import { computeImpact, type Impact, type ProposedSettings } from '../../sync/impact.ts';
 import { idParams, nameSchema } from '../schemas.ts';
 import { principalOf, type ApiApp } from '../types.ts';
 
@@ -27,15 +27,23 @@ const impactView = z.object({
     z.object({ subject: z.string(), userId: z.string().nullable(), reason: z.string().nullable() }),
   ),
   wouldHold: z.boolean(),
+  /** The chosen scope groups' members are read by the next run: the counts leave them out. */
+  scopePending: z.boolean(),
   /** Set when the unit name is already used: the users of that value become unassigned. */
   duplicateName: z.string().nullable(),
 });
 
+/** The settings being saved that change who is placed where, and the guard's thresholds. */
 const settingsBody = z.strictObject({
-  unitField: z.enum(MATCH_FIELDS).optional(),
-  userTypeField: z.enum(MATCH_FIELDS).optional(),
-  includeGuests: z.boolean().optional(),
-  deactivateDisabledUsers: z.boolean().optional(),
+  unitField: fields.unitField.optional(),
+  userTypeField: fields.userTypeField.optional(),
+  includeGuests: fields.includeGuests.optional(),
+  deactivateDisabledUsers: fields.deactivateDisabledUsers.optional(),
+  exclusionRules: fields.exclusionRules.optional(),
+  scopeMode: fields.scopeMode.optional(),
+  scopeGroups: fields.scopeGroups.optional(),
+  deletionThreshold: fields.deletionThreshold.optional(),
+  unassignmentThreshold: fields.unassignmentThreshold.optional(),
 });
 
 const unitBody = z.discriminatedUnion('action', [
@@ -84,18 +92,29 @@ export function registerImpactRoutes(app: ApiApp, ctx: AppContext): void {
       const { orgId } = principalOf(request);
       const row = await ctx.db
         .selectFrom('integrations')
-        .select(['id', 'unit_field', 'user_type_field'])
+        .select(['id', 'unit_field', 'user_type_field', 'scope_mode', 'scope_groups'])
         .where('id', '=', request.params.id)
         .where('org_id', '=', orgId)
         .executeTakeFirst();
       if (!row) throw new NotFoundError('Integration');
-      const b = request.body;
-      if ((b.unitField ?? row.unit_field) === (b.userTypeField ?? row.user_type_field)) {
-        throw new ValidationError('Invalid integration settings', [
-          { field: 'userTypeField', message: DIFFERENT_FIELDS_MESSAGE },
-        ]);
+      const { scopeMode, scopeGroups, ...b } = request.body;
+      const merged = {
+        unitField: b.unitField ?? row.unit_field,
+        userTypeField: b.userTypeField ?? row.user_type_field,
+        scopeMode: scopeMode ?? row.scope_mode,
+        scopeGroups: scopeGroups ?? parseStoredGroups(row.scope_groups),
+      };
+      const issues = crossFieldIssues(merged);
+      if (issues.length > 0) throw new ValidationError('Invalid integration settings', issues);
+      const patch: ProposedSettings = Object.fromEntries(
+        Object.entries(b).filter(([, v]) => v !== undefined),
+      );
+      if (scopeMode !== undefined || scopeGroups !== undefined) {
+        patch.scope =
+          merged.scopeMode === 'all'
+            ? { mode: 'all' }
+            : { mode: 'groups', groupIds: merged.scopeGroups.map((g) => g.id) };
       }
-      const patch = Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined));
       const impact = await run(orgId, { settings: { integrationId: row.id, patch } });
       return { ...impact, duplicateName: null };
     },
