@@ -35,7 +35,14 @@ const runSchema = z.object({
   queuedAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
-  progress: z.object({ usersRead: z.number(), pages: z.number() }),
+  progress: z.object({
+    usersRead: z.number(),
+    pages: z.number(),
+    /** While the run waits on Microsoft Graph before retrying (429 or 503/504). */
+    waiting: z
+      .object({ reason: z.enum(['throttled', 'unavailable']), until: z.string() })
+      .nullable(),
+  }),
   counts: countsSchema,
   heldDeletions: z.number(),
   heldUnassignments: z.number(),
@@ -112,21 +119,24 @@ export function registerRunRoutes(app: ApiApp, ctx: AppContext, sync: SyncServic
     {
       schema: {
         tags,
-        summary: 'Run history of an integration, newest first',
+        summary:
+          'Run history of an integration, newest first, paged with nextCursor back to the 90-day retention',
         params: idParams,
         querystring: z.strictObject({
           limit: z.coerce.number().int().min(1).max(200).default(50),
+          cursor: z.string().max(200).optional(),
           before: z.string().max(40).optional(),
         }),
-        response: { 200: z.object({ items: z.array(runSchema) }) },
+        response: {
+          200: z.object({ items: z.array(runSchema), nextCursor: z.string().nullable() }),
+        },
       },
     },
     async (request) => {
       const { orgId } = principalOf(request);
       await ownIntegration(ctx, orgId, request.params.id);
-      return {
-        items: await listRuns(ctx.db, request.params.id, request.query.limit, request.query.before),
-      };
+      const { limit, cursor, before } = request.query;
+      return listRuns(ctx.db, request.params.id, { limit, cursor, before });
     },
   );
 
