@@ -8,6 +8,7 @@ import { apiTokensAudit } from './migrations/010-api-tokens-audit.ts';
 import { unassignmentGuard } from './migrations/020-unassignment-guard.ts';
 import { userSearchKey } from './migrations/030-user-search-key.ts';
 import { scopeExclusions } from './migrations/040-scope-exclusions.ts';
+import { runWaiting } from './migrations/080-run-waiting.ts';
 
 /** Migrations in order. Append only: never edit one that has shipped. */
 function migrations(dialect: DialectKind): Record<string, Migration> {
@@ -20,6 +21,7 @@ function migrations(dialect: DialectKind): Record<string, Migration> {
     '020-unassignment-guard': unassignmentGuard(),
     '030-user-search-key': userSearchKey(dialect),
     '040-scope-exclusions': scopeExclusions(),
+    '080-run-waiting': runWaiting(),
   };
 }
 

@@ -240,6 +240,9 @@ export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'held';
 export type RunMode = 'full' | 'incremental' | 'reconcile';
 export type RunTrigger = 'manual' | 'schedule' | 'cli' | 'api' | 'settings';
 
+/** Why a run waits on Microsoft Graph before its next attempt. */
+export type RunWaitingReason = 'throttled' | 'unavailable';
+
 export interface SyncRunsTable {
   id: string;
   integration_id: string;
@@ -272,6 +275,10 @@ export interface SyncRunsTable {
   error_message: string | null;
   /** Free-text notes for the run log (e.g. "delta expired, fell back to full"). */
   notes: string | null;
+  /** While the Graph client waits before retrying: `throttled` (429) or `unavailable` (503/504). */
+  waiting_reason: RunWaitingReason | null;
+  /** When that wait ends (ISO instant). */
+  waiting_until: string | null;
 }
 
 export interface RunChangesTable {

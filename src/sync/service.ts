@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { findIntegrationRow, listReconciledIntegrationIds } from '../integrations/repository.ts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
-import type { Database, RunTrigger } from '../db/schema.ts';
+import type { Database, RunTrigger, RunWaitingReason } from '../db/schema.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { createGraphClient } from '../graph/client.ts';
 import type { ConnectionTestResult, GraphClient, GraphEvent } from '../graph/types.ts';
@@ -13,6 +13,7 @@ import { approveHeldDeletions } from './approve.ts';
 import { classifyFailure, graphUserSource } from './graph-source.ts';
 import type { EntraUser } from './entra-user.ts';
 import type { Run } from './run-record.ts';
+import { waitingOf } from './run-waiting.ts';
 import { executeRun, type EngineDeps, type IntegrationRow } from './engine.ts';
 import { loadConfig } from './reconcile/config.ts';
 import { toRun } from './run-record.ts';
@@ -86,7 +87,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   let dispatcher: RunDispatcher | undefined;
   const workerId = deps.workerId ?? `${hostname()}:${process.pid}`;
 
-  async function clientFor(integrationId: string): Promise<GraphClient> {
+  async function clientFor(
+    integrationId: string,
+    onWait?: (wait: { reason: RunWaitingReason; waitMs: number }) => void,
+  ): Promise<GraphClient> {
     const creds = await loadCredentials(deps.db, deps.secretBox, integrationId);
     if (!creds)
       throw new AppError(
@@ -100,7 +104,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       graphEndpoint: deps.graphEndpoint,
       extraCaPem: deps.extraCaPem,
       timeoutMs: deps.graphTimeoutMs,
-      onEvent: deps.onGraphEvent,
+      onEvent: (e) => {
+        deps.onGraphEvent?.(e);
+        const wait = onWait && waitingOf(e);
+        if (wait) onWait(wait);
+      },
     });
   }
 
@@ -111,8 +119,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     retentionDays: deps.retentionDays,
     workerId,
     staleAfterMs: deps.staleAfterMs ?? 60_000,
-    openSource: async (integration: IntegrationRow) =>
-      graphUserSource(await clientFor(integration.id)),
+    openSource: async (integration: IntegrationRow, onWait) =>
+      graphUserSource(await clientFor(integration.id, onWait)),
     classify: classifyFailure,
   };
 
@@ -237,3 +245,4 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     },
   };
 }
+
