@@ -245,4 +245,3 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     },
   };
 }
-
