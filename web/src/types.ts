@@ -148,7 +148,13 @@ export interface Run {
   status: RunStatus;
   startedAt: string | null;
   finishedAt: string | null;
-  progress?: { usersRead: number; pages: number; total?: number | null } | null;
+  progress?: {
+    usersRead: number;
+    pages: number;
+    total?: number | null;
+    /** While the run waits on Microsoft Graph before retrying (429 or 503/504). */
+    waiting?: { reason: 'throttled' | 'unavailable'; until: string } | null;
+  } | null;
   counts?: Partial<RunCounts> | null;
   heldDeletions?: number | null;
   heldUnassignments?: number | null;

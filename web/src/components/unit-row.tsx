@@ -1,13 +1,13 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { ConfirmButton } from './confirm-button.tsx';
 import { messageOf } from '../api.ts';
 import { ImpactConfirm } from './impact-confirm.tsx';
 import { deleteUnit, unitImpact, updateUnit } from '../endpoints.ts';
-import { isRisky, type ImpactView } from '../lib/impact.ts';
+import { hasEffect, isRisky, type ImpactView } from '../lib/impact.ts';
 import { subtreeIds, type TreeRow } from '../lib/unit-tree.ts';
 import { paths } from '../lib/routes.ts';
 import { Link } from '../router.tsx';
 import type { Unit } from '../types.ts';
+import { formatCount } from '../lib/format.ts';
 
 interface Props {
   row: TreeRow;
@@ -27,14 +27,22 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
   const [parentId, setParentId] = useState(unit.parentId ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  /** What a rename would do, shown before it is made (issue 17). */
-  const [pendingImpact, setPendingImpact] = useState<ImpactView | null>(null);
+  /**
+   * What a rename, move or delete would do, shown before it is made (issue 17), with the
+   * change to make when the administrator goes on.
+   */
+  const [pending, setPending] = useState<{
+    impact: ImpactView;
+    action: string;
+    question?: string;
+    run: () => Promise<unknown>;
+  } | null>(null);
   /** Leaves rename/move: a cancelled rename must not come back next time. */
   const cancel = (): void => {
     setMode('view');
     setName(unit.name);
     setParentId(unit.parentId ?? '');
-    setPendingImpact(null);
+    setPending(null);
     setError(null);
   };
   // A unit cannot move under itself or its own descendants.
@@ -59,23 +67,59 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
       setError('Enter a name.');
       return;
     }
+    const newName = name.trim();
     void act(async () => {
-      const impact = await unitImpact({ action: 'rename', unitId: unit.id, name: name.trim() });
-      if (isRisky(impact)) {
-        setPendingImpact(impact);
+      const impact = await unitImpact({ action: 'rename', unitId: unit.id, name: newName });
+      if (hasEffect(impact)) {
+        setPending({
+          impact,
+          action: isRisky(impact) ? 'Rename anyway' : 'Yes, rename',
+          run: () => updateUnit(unit.id, { name: newName }),
+        });
         // Stay in rename mode: the question is answered below.
         throw new KeepRenaming();
       }
-      await updateUnit(unit.id, { name: name.trim() });
+      await updateUnit(unit.id, { name: newName });
     });
   };
-  const confirmRename = (): void => {
-    setPendingImpact(null);
-    void act(() => updateUnit(unit.id, { name: name.trim() }));
+  const confirm = (): void => {
+    const run = pending?.run;
+    setPending(null);
+    if (run) void act(run);
   };
+  /**
+   * A move or a delete always says what it does first (issue 17), even when that is nothing:
+   * the administrator sees it before the tree changes. Matching reads unit names, not their
+   * place in the tree, so a move never changes anyone's membership, and says so.
+   */
   const submitMove = (event: FormEvent): void => {
     event.preventDefault();
-    void act(() => updateUnit(unit.id, { parentId: parentId || null }));
+    const target = parentId || null;
+    const parentName = units.find((u) => u.id === target)?.name;
+    void act(async () => {
+      const impact = await unitImpact({ action: 'move', unitId: unit.id, parentId: target });
+      setPending({
+        impact,
+        action: 'Yes, move',
+        question: `Move ${unit.name} ${parentName ? `under ${parentName}` : 'to the top level'}?`,
+        run: () => updateUnit(unit.id, { parentId: target }),
+      });
+      throw new KeepRenaming();
+    });
+  };
+  const askDelete = (): void => {
+    void act(async () => {
+      // The API refuses to delete a unit with members or sub-units: its message (what to do
+      // with them) shows at once instead of a question whose answer is no.
+      const impact = await unitImpact({ action: 'delete', unitId: unit.id });
+      setPending({
+        impact,
+        action: isRisky(impact) ? 'Delete anyway' : 'Yes, delete',
+        question: `Delete ${unit.name}?`,
+        run: () => deleteUnit(unit.id),
+      });
+      throw new KeepRenaming();
+    });
   };
 
   return (
@@ -168,17 +212,15 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
               >
                 Move
               </button>
-              <ConfirmButton
-                label="Delete"
-                ariaLabel={`Delete ${unit.name}`}
-                question={
-                  unit.memberCount
-                    ? `Delete ${unit.name}? It still has members: it will be refused, and the message says what to do with them.`
-                    : `Delete ${unit.name}?`
-                }
-                confirmLabel="Yes, delete"
-                onConfirm={() => act(() => deleteUnit(unit.id))}
-              />
+              <button
+                type="button"
+                className="danger"
+                onClick={askDelete}
+                disabled={busy}
+                aria-label={`Delete ${unit.name}`}
+              >
+                Delete
+              </button>
             </span>
           </>
         )}
@@ -188,12 +230,13 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
           {error}
         </p>
       ) : null}
-      {pendingImpact ? (
+      {pending ? (
         <ImpactConfirm
-          impact={pendingImpact}
-          action="Rename anyway"
-          onConfirm={confirmRename}
-          onCancel={() => setPendingImpact(null)}
+          impact={pending.impact}
+          action={pending.action}
+          question={pending.question}
+          onConfirm={confirm}
+          onCancel={() => setPending(null)}
         />
       ) : null}
     </li>
@@ -205,11 +248,9 @@ function membersText(unit: Unit): string {
   const n = unit.memberCount ?? 0;
   if (!n) return 'No members';
   const managed = unit.managedMemberCount ?? 0;
-  const base = `${n.toLocaleString('en-GB')} ${n === 1 ? 'member' : 'members'}`;
-  return managed
-    ? `${base} (${managed.toLocaleString('en-GB')} managed by a synchronisation)`
-    : base;
+  const base = `${formatCount(n)} ${n === 1 ? 'member' : 'members'}`;
+  return managed ? `${base} (${formatCount(managed)} managed by a synchronisation)` : base;
 }
 
-/** Not an error: the rename waits for the administrator to confirm its impact. */
+/** Not an error: the change waits for the administrator to confirm its impact. */
 class KeepRenaming extends Error {}

@@ -18,7 +18,7 @@ import {
 } from '../endpoints.ts';
 import { ImpactConfirm } from '../components/impact-confirm.tsx';
 import { splitIssues } from '../lib/field-errors.ts';
-import { isRisky, mappingPatch, type ImpactView } from '../lib/impact.ts';
+import { hasEffect, isRisky, mappingPatch, type ImpactView } from '../lib/impact.ts';
 import {
   emptyForm,
   formFromIntegration,
@@ -33,6 +33,7 @@ import { secretWarning, secretWarningText } from '../lib/secret-expiry.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Link, navigate } from '../router.tsx';
 import type { Integration, Run, TestResult } from '../types.ts';
+import { formatCount } from '../lib/format.ts';
 
 const FORM_FIELDS = Object.keys(emptyForm()) as (keyof IntegrationFormState)[];
 
@@ -130,7 +131,7 @@ function IntegrationEditor({
       if (saved && !confirmed && Object.keys(patch).length > 0) {
         // Computed by the reconcile on the proposed settings, nothing written.
         const impact = await integrationImpact(saved.id, patch);
-        if (isRisky(impact)) {
+        if (hasEffect(impact)) {
           setPendingImpact(impact);
           return;
         }
@@ -317,7 +318,7 @@ function IntegrationEditor({
         {pendingImpact && saved ? (
           <ImpactConfirm
             impact={pendingImpact}
-            action="Save anyway"
+            action={isRisky(pendingImpact) ? 'Save anyway' : 'Save this change'}
             integrationId={saved.id}
             onConfirm={() => void save(null, true)}
             onCancel={() => setPendingImpact(null)}
@@ -409,5 +410,5 @@ function focusFirstError(): void {
 
 /** "1 user", "12 users". */
 function usersText(n: number): string {
-  return `${n.toLocaleString('en-GB')} ${n === 1 ? 'user' : 'users'}`;
+  return `${formatCount(n)} ${n === 1 ? 'user' : 'users'}`;
 }

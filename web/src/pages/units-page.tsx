@@ -4,7 +4,7 @@ import { Alert, LoadState } from '../components/alert.tsx';
 import { UnitRow } from '../components/unit-row.tsx';
 import { ImpactConfirm } from '../components/impact-confirm.tsx';
 import { createUnit, listUnits, unitImpact } from '../endpoints.ts';
-import { isRisky, type ImpactView } from '../lib/impact.ts';
+import { hasEffect, isRisky, type ImpactView } from '../lib/impact.ts';
 import { flattenTree } from '../lib/unit-tree.ts';
 import { useLoad } from '../lib/use-load.ts';
 
@@ -37,7 +37,7 @@ export function UnitsPage(): ReactNode {
           name: name.trim(),
           parentId: parentId || null,
         });
-        if (isRisky(impact)) {
+        if (hasEffect(impact)) {
           setPendingImpact(impact);
           return;
         }
@@ -72,7 +72,7 @@ export function UnitsPage(): ReactNode {
         {pendingImpact ? (
           <ImpactConfirm
             impact={pendingImpact}
-            action="Create anyway"
+            action={isRisky(pendingImpact) ? 'Create anyway' : 'Create'}
             onConfirm={() => void create(null, true)}
             onCancel={() => setPendingImpact(null)}
           />
