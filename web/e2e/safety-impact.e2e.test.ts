@@ -47,12 +47,12 @@ describe.skipIf(!chromiumAvailable())(
           jobTitle: 'Employee',
         });
       }
-      await env.run({ full: true });
       await page.goto(`${base}/units`);
-      await page.getByLabel('Email').fill(env.adminEmail);
+      // The first page of a freshly built panel on a loaded machine: more than the default 10 s.
+      await page.getByLabel('Email').fill(env.adminEmail, { timeout: 30_000 });
       await page.getByLabel('Password').fill(env.adminPassword);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByTestId('unit-tree').waitFor();
+      await page.getByTestId('unit-tree').waitFor({ timeout: 30_000 });
     }, 120_000);
 
     afterAll(async () => {
@@ -105,6 +105,11 @@ describe.skipIf(!chromiumAvailable())(
       addToImpact(impact, rows);
       return impactSentence({ ...impact, duplicateName: null });
     }
+
+    it('synchronises the tenant first (through the API: the harness runs dispatched runs)', async () => {
+      const run = await syncNow();
+      expect(run).toMatchObject({ status: 'succeeded', counts: { created: 4 } });
+    });
 
     it('a unit move says first that it changes no one, and the next run agrees', async () => {
       const stores = await env.api('POST', '/units', { name: 'Stores' });
@@ -243,9 +248,13 @@ describe.skipIf(!chromiumAvailable())(
         }
       };
       await collect();
+      const firstHref = () => rows.first().locator('a').getAttribute('href');
       for (let p = 2; p <= Math.ceil(total / 20); p++) {
+        // The page on screen stays until the next one has arrived: wait for its rows.
+        const before = await firstHref();
         await pager.getByRole('button', { name: 'Next' }).click();
         await pager.getByText(`Page ${p}`).waitFor();
+        await expect.poll(firstHref).not.toBe(before);
         await collect();
       }
       expect(seen.size).toBe(total);
@@ -361,7 +370,7 @@ describe.skipIf(!chromiumAvailable())(
       try {
         const run = await latestRun();
         const screens: [string, string][] = [
-          ['phone-units', '/units'],
+          ['phone-unit-move', '/units'],
           ['phone-user-types', '/user-types'],
           ['phone-integration-history', `/integrations/${env.integrationId}`],
           ['phone-run-throttled', `/runs/${run.id}`],
@@ -371,7 +380,7 @@ describe.skipIf(!chromiumAvailable())(
           await page.goto(`${base}${path}`);
           await page.locator('main h1').first().waitFor({ timeout: 30_000 });
           await page.waitForLoadState('networkidle');
-          if (name === 'phone-units') {
+          if (name === 'phone-unit-move') {
             await page.getByRole('button', { name: 'Move Sales', exact: true }).click();
             await page.getByLabel('Parent', { exact: true }).selectOption({ label: 'Stores' });
             await page

@@ -16,8 +16,11 @@ export function ImpactConfirm({
   onCancel,
   integrationId,
   question,
+  note,
 }: {
   impact: ImpactView;
+  /** Why the counts are what they are, when that is not obvious. */
+  note?: string | undefined;
   /** What is being asked, e.g. "Delete Stores?"; shown above the counts. */
   question?: string | undefined;
   /** The button's words, e.g. "Save anyway", "Create anyway". */
@@ -39,6 +42,7 @@ export function ImpactConfirm({
         <strong>{impactSentence(impact)}</strong>
         {impact.wouldHold ? ' The next run would be held for approval (above a threshold).' : ''}
       </p>
+      {note ? <p className="small">{note}</p> : null}
       {impact.duplicateName ? (
         <p data-testid="impact-duplicate">
           A unit named “{impact.duplicateName}” already exists: with two units of that name, no user

@@ -60,7 +60,7 @@ export function RunHistory({
       ) : null}
       {runs.data && runs.data.length > 0 ? (
         <div className="table-wrap">
-          <table className="table" data-testid="run-history">
+          <table className="table stack-on-phone" data-testid="run-history">
             <thead>
               <tr>
                 <th scope="col">Started</th>
@@ -77,14 +77,14 @@ export function RunHistory({
             <tbody>
               {runs.data.map((run) => (
                 <tr key={run.id}>
-                  <td>{formatDateTime(run.startedAt)}</td>
-                  <td>
+                  <td data-label="Started">{formatDateTime(run.startedAt)}</td>
+                  <td data-label="Status">
                     <RunStatusBadge status={run.status} dryRun={run.dryRun} />
                   </td>
-                  <td>{run.mode}</td>
-                  <td>{run.trigger}</td>
-                  <td>{formatDuration(run.startedAt, run.finishedAt)}</td>
-                  <td className="wrap">
+                  <td data-label="Mode">{run.mode}</td>
+                  <td data-label="Trigger">{run.trigger}</td>
+                  <td data-label="Duration">{formatDuration(run.startedAt, run.finishedAt)}</td>
+                  <td className="wrap" data-label="Changes">
                     {run.error ? run.error.message : countsSummary(run.counts)}
                   </td>
                   <td>

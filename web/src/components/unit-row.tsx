@@ -35,6 +35,7 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
     impact: ImpactView;
     action: string;
     question?: string;
+    note?: string;
     run: () => Promise<unknown>;
   } | null>(null);
   /** Leaves rename/move: a cancelled rename must not come back next time. */
@@ -102,6 +103,7 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
         impact,
         action: 'Yes, move',
         question: `Move ${unit.name} ${parentName ? `under ${parentName}` : 'to the top level'}?`,
+        note: 'Users are placed by unit name, not by where the unit sits in the tree.',
         run: () => updateUnit(unit.id, { parentId: target }),
       });
       throw new KeepRenaming();
@@ -140,12 +142,17 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
               autoFocus
               maxLength={200}
             />
-            <button type="submit" className="primary" disabled={busy}>
-              Save
-            </button>
-            <button type="button" onClick={cancel}>
-              Cancel
-            </button>
+            {/* While its impact is asked below, the question has the buttons. */}
+            {pending ? null : (
+              <>
+                <button type="submit" className="primary" disabled={busy}>
+                  Save
+                </button>
+                <button type="button" onClick={cancel}>
+                  Cancel
+                </button>
+              </>
+            )}
           </form>
         ) : mode === 'move' ? (
           <form className="inline-form" onSubmit={submitMove}>
@@ -169,12 +176,17 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
                   </option>
                 ))}
             </select>
-            <button type="submit" className="primary" disabled={busy}>
-              Move
-            </button>
-            <button type="button" onClick={cancel}>
-              Cancel
-            </button>
+            {/* While its impact is asked below, the question has the buttons. */}
+            {pending ? null : (
+              <>
+                <button type="submit" className="primary" disabled={busy}>
+                  Move
+                </button>
+                <button type="button" onClick={cancel}>
+                  Cancel
+                </button>
+              </>
+            )}
           </form>
         ) : (
           <>
@@ -235,6 +247,7 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
           impact={pending.impact}
           action={pending.action}
           question={pending.question}
+          note={pending.note}
           onConfirm={confirm}
           onCancel={() => setPending(null)}
         />
