@@ -57,7 +57,7 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
       setMode('view');
       await onChanged();
     } catch (err) {
-      if (!(err instanceof KeepRenaming)) setError(messageOf(err));
+      if (!(err instanceof AwaitingConfirmation)) setError(messageOf(err));
     } finally {
       setBusy(false);
     }
@@ -78,7 +78,7 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
           run: () => updateUnit(unit.id, { name: newName }),
         });
         // Stay in rename mode: the question is answered below.
-        throw new KeepRenaming();
+        throw new AwaitingConfirmation();
       }
       await updateUnit(unit.id, { name: newName });
     });
@@ -106,7 +106,7 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
         note: 'Users are placed by unit name, not by where the unit sits in the tree.',
         run: () => updateUnit(unit.id, { parentId: target }),
       });
-      throw new KeepRenaming();
+      throw new AwaitingConfirmation();
     });
   };
   const askDelete = (): void => {
@@ -120,7 +120,7 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
         question: `Delete ${unit.name}?`,
         run: () => deleteUnit(unit.id),
       });
-      throw new KeepRenaming();
+      throw new AwaitingConfirmation();
     });
   };
 
@@ -266,4 +266,4 @@ function membersText(unit: Unit): string {
 }
 
 /** Not an error: the change waits for the administrator to confirm its impact. */
-class KeepRenaming extends Error {}
+class AwaitingConfirmation extends Error {}
