@@ -9,6 +9,7 @@ import { unassignmentGuard } from './migrations/020-unassignment-guard.ts';
 import { userSearchKey } from './migrations/030-user-search-key.ts';
 import { scopeExclusions } from './migrations/040-scope-exclusions.ts';
 import { graphSubscriptions } from './migrations/050-graph-subscriptions.ts';
+import { runWaiting } from './migrations/080-run-waiting.ts';
 import { groupMembersRound } from './migrations/090-group-members-round.ts';
 
 /** Migrations in order. Append only: never edit one that has shipped. */
@@ -23,6 +24,7 @@ function migrations(dialect: DialectKind): Record<string, Migration> {
     '030-user-search-key': userSearchKey(dialect),
     '040-scope-exclusions': scopeExclusions(),
     '050-graph-subscriptions': graphSubscriptions(),
+    '080-run-waiting': runWaiting(),
     '090-group-members-round': groupMembersRound(),
   };
 }

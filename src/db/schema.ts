@@ -279,6 +279,9 @@ export type RunMode = 'full' | 'incremental' | 'reconcile';
 /** `notification`: a Graph change notification asked for it (issue 16). */
 export type RunTrigger = 'manual' | 'schedule' | 'cli' | 'api' | 'settings' | 'notification';
 
+/** Why a run waits on Microsoft Graph before its next attempt. */
+export type RunWaitingReason = 'throttled' | 'unavailable';
+
 export interface SyncRunsTable {
   id: string;
   integration_id: string;
@@ -311,6 +314,10 @@ export interface SyncRunsTable {
   error_message: string | null;
   /** Free-text notes for the run log (e.g. "delta expired, fell back to full"). */
   notes: string | null;
+  /** While the Graph client waits before retrying: `throttled` (429) or `unavailable` (503/504). */
+  waiting_reason: RunWaitingReason | null;
+  /** When that wait ends (ISO instant). */
+  waiting_until: string | null;
 }
 
 export interface RunChangesTable {

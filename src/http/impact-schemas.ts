@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MATCH_FIELDS } from '../integrations/match-fields.ts';
+import { fields } from '../integrations/settings.ts';
 import { nameSchema } from './schemas.ts';
 
 /**
@@ -18,16 +18,26 @@ export const impactView = z.object({
     z.object({ subject: z.string(), userId: z.string().nullable(), reason: z.string().nullable() }),
   ),
   wouldHold: z.boolean(),
+  /** The chosen scope groups' members are read by the next run: the counts leave them out. */
+  scopePending: z.boolean(),
   /** Set when the unit name is already used: the users of that value become unassigned. */
   duplicateName: z.string().nullable(),
 });
 
-/** `POST /integrations/:id/impact`: the mapping settings the form would change. */
+/**
+ * `POST /integrations/:id/impact`: the settings being saved that change who is placed where,
+ * and the guard's thresholds.
+ */
 export const settingsImpactBody = z.strictObject({
-  unitField: z.enum(MATCH_FIELDS).optional(),
-  userTypeField: z.enum(MATCH_FIELDS).optional(),
-  includeGuests: z.boolean().optional(),
-  deactivateDisabledUsers: z.boolean().optional(),
+  unitField: fields.unitField.optional(),
+  userTypeField: fields.userTypeField.optional(),
+  includeGuests: fields.includeGuests.optional(),
+  deactivateDisabledUsers: fields.deactivateDisabledUsers.optional(),
+  exclusionRules: fields.exclusionRules.optional(),
+  scopeMode: fields.scopeMode.optional(),
+  scopeGroups: fields.scopeGroups.optional(),
+  deletionThreshold: fields.deletionThreshold.optional(),
+  unassignmentThreshold: fields.unassignmentThreshold.optional(),
 });
 
 /** `POST /units/impact`. */

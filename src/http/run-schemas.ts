@@ -30,7 +30,14 @@ export const runView = z.object({
   queuedAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
-  progress: z.object({ usersRead: z.number(), pages: z.number() }),
+  progress: z.object({
+    usersRead: z.number(),
+    pages: z.number(),
+    /** While the run waits on Microsoft Graph before retrying (429 or 503/504). */
+    waiting: z
+      .object({ reason: z.enum(['throttled', 'unavailable']), until: z.string() })
+      .nullable(),
+  }),
   counts: runCountsView,
   heldDeletions: z.number(),
   heldUnassignments: z.number(),

@@ -130,11 +130,18 @@ export async function updateIntegration(
       changes.full_sync_required = 1;
       changes.delta_link = null;
     }
-    if (credentialsChanged(before, after, secretReplaced)) {
+    const newCredentials = credentialsChanged(before, after, secretReplaced);
+    if (newCredentials) {
       changes.credential_failures = 0;
       changes.attention_message = null;
     }
-    const nextRunAt = rescheduledNextRun(before.nextRunAt, before, after, deps.clock.now());
+    const nextRunAt = rescheduledNextRun(
+      before.nextRunAt,
+      before,
+      after,
+      deps.clock.now(),
+      newCredentials ? 0 : before.credentialFailures,
+    );
     if (nextRunAt !== before.nextRunAt) changes.next_run_at = nextRunAt;
 
     await updateIntegrationRow(trx, id, changes);

@@ -97,7 +97,8 @@ function required(label: string, typeMessage: string) {
   };
 }
 
-const fields = {
+/** Each setting's schema, one place for every body that takes settings (PATCH, impact). */
+export const fields = {
   name: z
     .string(required('Name', 'Name must be text'))
     .trim()

@@ -81,6 +81,12 @@ describe('rescheduledNextRun', () => {
       '2026-03-01T12:30:00.000Z',
     );
   });
+  it('keeps a credential back-off when the interval shrinks', () => {
+    const before = { ...base, syncIntervalMinutes: 10080 };
+    expect(rescheduledNextRun('2026-03-01T18:00:00.000Z', before, base, now, 2)).toBe(
+      '2026-03-01T18:00:00.000Z',
+    );
+  });
   it('leaves it alone otherwise', () => {
     expect(rescheduledNextRun(null, { ...base, syncIntervalMinutes: 600 }, base, now)).toBeNull();
     expect(

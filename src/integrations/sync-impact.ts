@@ -42,15 +42,23 @@ export function credentialsChanged(
 /**
  * When the interval shrinks, a run planned under the old (longer) interval is brought
  * forward so the new one takes effect now rather than after, say, a week. Null stays null:
- * scheduling an integration that never ran is the scheduler's decision.
+ * scheduling an integration that never ran is the scheduler's decision. An integration
+ * backing off after credential failures (`credentialFailures` > 0, the credentials not
+ * changed by this save) keeps its back-off (1 h, 6 h, 24 h): a shorter interval must not
+ * send a known-bad secret to Microsoft every 5 minutes.
  */
 export function rescheduledNextRun(
   nextRunAt: string | null,
   before: IntegrationSettings,
   after: IntegrationSettings,
   now: Date,
+  credentialFailures = 0,
 ): string | null {
-  if (nextRunAt === null || after.syncIntervalMinutes >= before.syncIntervalMinutes) {
+  if (
+    nextRunAt === null ||
+    credentialFailures > 0 ||
+    after.syncIntervalMinutes >= before.syncIntervalMinutes
+  ) {
     return nextRunAt;
   }
   const latest = new Date(now.getTime() + after.syncIntervalMinutes * 60_000).toISOString();

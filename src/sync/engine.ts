@@ -6,7 +6,7 @@ import {
   saveReconciledConfig,
 } from '../integrations/repository.ts';
 import type { Clock } from '../clock.ts';
-import type { Database, IntegrationsTable } from '../db/schema.ts';
+import type { Database, IntegrationsTable, RunWaitingReason } from '../db/schema.ts';
 import { refreshStatistics } from '../db/statistics.ts';
 import type { Logger } from '../log.ts';
 import {
@@ -30,6 +30,7 @@ import {
   heartbeat,
   resetRoundProgress,
   setRunMode,
+  setRunWaiting,
   transitionRun,
 } from './runs-repo.ts';
 import { refreshGroupScope } from './scope/group-scope.ts';
@@ -58,8 +59,15 @@ export interface EngineDeps {
   workerId: string;
   /** A running run with no heartbeat for this long belongs to a dead worker. */
   staleAfterMs: number;
-  /** Builds the Entra reader for an integration (Graph client in production). */
-  openSource(integration: IntegrationRow): Promise<UserSource>;
+  /**
+   * Builds the Entra reader for an integration (Graph client in production). `onWait` is told
+   * each time the reader waits before retrying (throttled or unavailable), so the run can say
+   * what it is waiting for.
+   */
+  openSource(
+    integration: IntegrationRow,
+    onWait?: (wait: { reason: RunWaitingReason; waitMs: number }) => void,
+  ): Promise<UserSource>;
   classify(err: unknown): FailureInfo;
 }
 
@@ -124,7 +132,14 @@ async function executeClaimed(
   try {
     let deltaLink: string | null = null;
     if (requested !== 'reconcile') {
-      const source = await deps.openSource(integration);
+      const source = await deps.openSource(integration, ({ reason, waitMs }) => {
+        const until = new Date(deps.clock.now().getTime() + waitMs).toISOString();
+        // Told from inside the client's retry loop, which must not wait on the database:
+        // the hint is best effort, and a failed write only loses the hint.
+        setRunWaiting(db, runId, { reason, until }).catch((err: unknown) =>
+          runLog.warn({ err }, 'could not record that the run waits on Microsoft Graph'),
+        );
+      });
       for (;;) {
         await setRunMode(db, runId, full ? 'full' : 'incremental');
         // A run picked up after a crash reads its round again: the mirror takes identical

@@ -3,6 +3,7 @@ import { listIntegrationRowsOfOrg } from '../integrations/repository.ts';
 import type { Database, Db } from '../db/schema.ts';
 import type { ChangeRow } from './apply.ts';
 import type { MappingSettings } from './map.ts';
+import { scopeKey } from '../integrations/scope-groups.ts';
 import { countLinkedUsers } from './mirror/mirror-repo.ts';
 import { buildConfig, configChange, settingsOf } from './reconcile/config.ts';
 import { reconcile } from './reconcile/reconcile.ts';
@@ -30,6 +31,12 @@ export interface Impact {
   unassignedUsers: { subject: string; userId: string | null; reason: string | null }[];
   /** True when the next run would be held by the deletion or unassignment guard. */
   wouldHold: boolean;
+  /**
+   * True when the change chooses scope groups whose members the service has not read yet:
+   * who is in them is known only after the next run reads them from Microsoft Graph, so the
+   * counts leave the scope out (the preview after saving shows it).
+   */
+  scopePending: boolean;
 }
 
 const EXAMPLES = 50;
@@ -45,6 +52,7 @@ export function noImpact(): Impact {
     created: 0,
     unassignedUsers: [],
     wouldHold: false,
+    scopePending: false,
   };
 }
 
@@ -81,6 +89,48 @@ export function addToImpact(impact: Impact, rows: readonly ChangeRow[]): void {
   }
 }
 
+/**
+ * Proposed settings of one integration: the mapping, and the thresholds being saved with it
+ * (the guard that decides `wouldHold` is the one the change would put in force).
+ */
+export interface ProposedSettings extends Partial<Omit<MappingSettings, 'groupScope'>> {
+  deletionThreshold?: number;
+  /** null = the default (100 users or 10%). */
+  unassignmentThreshold?: number | null;
+  /** `groups` with `scopeGroups`, or `all`. */
+  scope?: { mode: 'all' } | { mode: 'groups'; groupIds: readonly string[] };
+}
+
+/**
+ * Pure: the group scope a proposed scope puts in force at once. Back to all users: at once.
+ * Groups whose members are loaded (`scopeLoaded` is their key): at once. Other groups: their
+ * members are read by the next run, and until then the previous scope stays (as after a real
+ * save), so the counts cannot include it: `pending`.
+ */
+export function proposedGroupScope(
+  current: boolean,
+  scopeLoaded: string | null,
+  scope: ProposedSettings['scope'],
+): { groupScope: boolean; pending: boolean } {
+  if (!scope) return { groupScope: current, pending: false };
+  if (scope.mode === 'all') return { groupScope: false, pending: false };
+  if (scopeLoaded !== null && scopeKey(scope.groupIds.map((id) => ({ id }))) === scopeLoaded) {
+    return { groupScope: true, pending: false };
+  }
+  return { groupScope: current, pending: true };
+}
+
+/** Pure: would a run with these counts be held by the thresholds in force? */
+export function wouldBeHeld(
+  counts: Pick<Impact, 'deactivated' | 'unassigned'>,
+  thresholds: { deletion: number; unassignment: number },
+): boolean {
+  return (
+    (thresholds.deletion > 0 && counts.deactivated > thresholds.deletion) ||
+    (thresholds.unassignment > 0 && counts.unassigned > thresholds.unassignment)
+  );
+}
+
 class ImpactDone extends Error {
   constructor(readonly impact: Impact) {
     super('impact rolled back');
@@ -99,8 +149,8 @@ export async function computeImpact(
     now: Date;
     retentionDays: number;
     change?: (trx: Db) => Promise<void>;
-    /** Proposed mapping settings of one integration. */
-    settings?: { integrationId: string; patch: Partial<MappingSettings> };
+    /** Proposed settings of one integration. */
+    settings?: { integrationId: string; patch: ProposedSettings };
   },
 ): Promise<Impact> {
   try {
@@ -119,9 +169,13 @@ export async function computeImpact(
         .where('org_id', '=', orgId)
         .execute();
       for (const integration of integrations) {
-        const patch = opts.settings?.integrationId === integration.id ? opts.settings.patch : {};
+        const proposed: ProposedSettings =
+          opts.settings?.integrationId === integration.id ? opts.settings.patch : {};
+        const { deletionThreshold, unassignmentThreshold, scope, ...mapping } = proposed;
+        const current = settingsOf(integration);
+        const groups = proposedGroupScope(current.groupScope, integration.scope_loaded, scope);
         const config = buildConfig(
-          { ...settingsOf(integration), ...patch },
+          { ...current, ...mapping, groupScope: groups.groupScope },
           units,
           types,
           integration.scope_loaded,
@@ -146,14 +200,16 @@ export async function computeImpact(
           },
           sink,
         );
-        const unassignLimit = effectiveUnassignmentThreshold(
-          integration.unassignment_threshold,
-          linked,
-        );
-        mine.wouldHold =
-          (integration.deletion_threshold > 0 &&
-            mine.deactivated > integration.deletion_threshold) ||
-          (unassignLimit > 0 && mine.unassigned > unassignLimit);
+        mine.scopePending = groups.pending;
+        mine.wouldHold = wouldBeHeld(mine, {
+          deletion: deletionThreshold ?? integration.deletion_threshold,
+          unassignment: effectiveUnassignmentThreshold(
+            unassignmentThreshold === undefined
+              ? integration.unassignment_threshold
+              : unassignmentThreshold,
+            linked,
+          ),
+        });
         merge(impact, mine);
       }
       throw new ImpactDone(impact);
@@ -176,4 +232,5 @@ function merge(into: Impact, from: Impact): void {
     ...from.unassignedUsers.slice(0, EXAMPLES - into.unassignedUsers.length),
   );
   into.wouldHold ||= from.wouldHold;
+  into.scopePending ||= from.scopePending;
 }

@@ -1,5 +1,11 @@
 import type { Selectable } from 'kysely';
-import type { RunMode, RunStatus, RunTrigger, SyncRunsTable } from '../db/schema.ts';
+import type {
+  RunMode,
+  RunStatus,
+  RunTrigger,
+  RunWaitingReason,
+  SyncRunsTable,
+} from '../db/schema.ts';
 
 /** SPEC §5.9 counts. */
 export interface RunCounts {
@@ -35,7 +41,15 @@ export interface Run {
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
-  progress: { usersRead: number; pages: number };
+  progress: {
+    usersRead: number;
+    pages: number;
+    /**
+     * Set while the run waits on Microsoft Graph before retrying (429 throttling honouring
+     * Retry-After, or 503/504): why, and when the next attempt goes out.
+     */
+    waiting: { reason: RunWaitingReason; until: string } | null;
+  };
   counts: RunCounts;
   heldDeletions: number;
   /** Managed membership removals held back by the unassignment guard. */
@@ -71,7 +85,15 @@ export function toRun(row: Selectable<SyncRunsTable>): Run {
     queuedAt: row.queued_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
-    progress: { usersRead: row.users_read, pages: row.pages },
+    progress: {
+      usersRead: row.users_read,
+      pages: row.pages,
+      // Only while the run is in progress: a wait recorded by a run that then ended is over.
+      waiting:
+        row.waiting_reason && row.waiting_until && row.status === 'running'
+          ? { reason: row.waiting_reason, until: row.waiting_until }
+          : null,
+    },
     counts: {
       created: row.created,
       updated: row.updated,

@@ -1,7 +1,8 @@
 import { newId } from '../db/ids.ts';
 import { sql } from 'kysely';
-import type { Db, RunMode, RunStatus, RunTrigger } from '../db/schema.ts';
-import { ConflictError } from '../errors.ts';
+import type { Db, RunMode, RunStatus, RunTrigger, RunWaitingReason } from '../db/schema.ts';
+import { decodeCursor, encodeCursor } from '../directory/cursor.ts';
+import { ConflictError, ValidationError } from '../errors.ts';
 import { canTransition, COUNT_KEYS, toRun, type Run, type RunCounts } from './run-record.ts';
 
 export interface NewRun {
@@ -66,22 +67,60 @@ export async function getRunRow(db: Db, id: string) {
   return db.selectFrom('sync_runs').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Runs of one integration, newest first, keyset-paged by queued_at. */
+/** A page of an integration's run history. */
+export interface RunPage {
+  items: Run[];
+  /** Opaque; null on the last page. */
+  nextCursor: string | null;
+}
+
+/**
+ * Runs of one integration, newest first, keyset-paged on (queued_at, id) so a page never
+ * skips or repeats a run when two were queued in the same millisecond or runs are added
+ * meanwhile. History goes back as far as retention keeps it (SPEC §5.9: 90 days).
+ * `before` (an instant) is the older way to page, kept for clients that use it.
+ */
 export async function listRuns(
   db: Db,
   integrationId: string,
-  limit: number,
-  before?: string,
-): Promise<Run[]> {
+  page: { limit: number; cursor?: string | undefined; before?: string | undefined },
+): Promise<RunPage> {
   let q = db
     .selectFrom('sync_runs')
     .selectAll()
     .where('integration_id', '=', integrationId)
     .orderBy('queued_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(limit);
-  if (before) q = q.where('queued_at', '<', before);
-  return (await q.execute()).map(toRun);
+    .limit(page.limit + 1);
+  if (page.before) q = q.where('queued_at', '<', page.before);
+  if (page.cursor !== undefined) {
+    const after = decodeRunCursor(page.cursor);
+    q = q.where((eb) =>
+      eb.or([
+        eb('queued_at', '<', after.queuedAt),
+        eb.and([eb('queued_at', '=', after.queuedAt), eb('id', '<', after.id)]),
+      ]),
+    );
+  }
+  const rows = await q.execute();
+  const items = rows.slice(0, page.limit).map(toRun);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor:
+      rows.length > page.limit && last ? encodeCursor(`${last.queuedAt}|${last.id}`) : null,
+  };
+}
+
+function decodeRunCursor(cursor: string): { queuedAt: string; id: string } {
+  const value = decodeCursor(cursor);
+  const bar = value.indexOf('|');
+  if (bar <= 0 || bar === value.length - 1) {
+    throw new ValidationError('Invalid cursor', [
+      { field: 'cursor', message: 'not a cursor returned by this API' },
+    ]);
+  }
+  return { queuedAt: value.slice(0, bar), id: value.slice(bar + 1) };
 }
 
 /**
@@ -150,7 +189,12 @@ export async function addRunProgress(
     if (v) set[k] = sql`${sql.ref(k)} + ${v}`;
   }
   if (delta.usersRead) set.users_read = sql`users_read + ${delta.usersRead}`;
-  if (delta.pages) set.pages = sql`pages + ${delta.pages}`;
+  if (delta.pages) {
+    set.pages = sql`pages + ${delta.pages}`;
+    // A page arrived: whatever the run was waiting for is over.
+    set.waiting_reason = null;
+    set.waiting_until = null;
+  }
   await db.updateTable('sync_runs').set(set).where('id', '=', id).execute();
 }
 
@@ -167,6 +211,23 @@ export async function appendRunNote(db: Db, id: string, note: string): Promise<v
   const row = await getRunRow(db, id);
   const notes = row?.notes ? `${row.notes}\n${note}` : note;
   await db.updateTable('sync_runs').set({ notes }).where('id', '=', id).execute();
+}
+
+/**
+ * Records that the run waits on Microsoft Graph until `until` (429 Retry-After, 503/504), or
+ * that it no longer waits (null). Read by the run page for its "waiting for Microsoft Graph"
+ * hint.
+ */
+export async function setRunWaiting(
+  db: Db,
+  id: string,
+  waiting: { reason: RunWaitingReason; until: string } | null,
+): Promise<void> {
+  await db
+    .updateTable('sync_runs')
+    .set({ waiting_reason: waiting?.reason ?? null, waiting_until: waiting?.until ?? null })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function heartbeat(db: Db, id: string, now: string): Promise<void> {

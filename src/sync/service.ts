@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { findIntegrationRow, listReconciledIntegrationIds } from '../integrations/repository.ts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
-import type { Database, RunTrigger } from '../db/schema.ts';
+import type { Database, RunTrigger, RunWaitingReason } from '../db/schema.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { createGraphClient } from '../graph/client.ts';
 import type {
@@ -18,6 +18,7 @@ import { approveHeldDeletions } from './approve.ts';
 import { classifyFailure, graphUserSource } from './graph-source.ts';
 import type { EntraUser } from './entra-user.ts';
 import type { Run } from './run-record.ts';
+import { waitingOf } from './run-waiting.ts';
 import { executeRun, type EngineDeps, type IntegrationRow } from './engine.ts';
 import { loadConfig } from './reconcile/config.ts';
 import { toRun } from './run-record.ts';
@@ -95,7 +96,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   let dispatcher: RunDispatcher | undefined;
   const workerId = deps.workerId ?? `${hostname()}:${process.pid}`;
 
-  async function clientFor(integrationId: string): Promise<GraphClient> {
+  async function clientFor(
+    integrationId: string,
+    onWait?: (wait: { reason: RunWaitingReason; waitMs: number }) => void,
+  ): Promise<GraphClient> {
     const creds = await loadCredentials(deps.db, deps.secretBox, integrationId);
     if (!creds)
       throw new AppError(
@@ -109,7 +113,11 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       graphEndpoint: deps.graphEndpoint,
       extraCaPem: deps.extraCaPem,
       timeoutMs: deps.graphTimeoutMs,
-      onEvent: deps.onGraphEvent,
+      onEvent: (e) => {
+        deps.onGraphEvent?.(e);
+        const wait = onWait && waitingOf(e);
+        if (wait) onWait(wait);
+      },
     });
   }
 
@@ -120,8 +128,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     retentionDays: deps.retentionDays,
     workerId,
     staleAfterMs: deps.staleAfterMs ?? 60_000,
-    openSource: async (integration: IntegrationRow) =>
-      graphUserSource(await clientFor(integration.id)),
+    openSource: async (integration: IntegrationRow, onWait) =>
+      graphUserSource(await clientFor(integration.id, onWait)),
     classify: classifyFailure,
   };
 

@@ -112,3 +112,133 @@ describeEachDialect('impact before commit (issue 17)', (dialect) => {
     expect(bad.status).toBe(400);
   });
 });
+
+describeEachDialect('impact of scope, exclusion rules and thresholds (issue 17)', (dialect) => {
+  let env: SyncEnv;
+  afterEach(async () => env?.close());
+
+  type ImpactBody = Impact & { duplicateName: string | null };
+
+  async function seed(): Promise<void> {
+    env = await createSyncEnv(dialect, {
+      backgroundRuns: true,
+      units: ['Sales', 'Support'],
+      deletionThreshold: 500,
+      unassignmentThreshold: null,
+    });
+    const t = env.emulator.tenant;
+    for (const [n, department] of [
+      ['Ann', 'Sales'],
+      ['Bob', 'Sales'],
+      ['Cy', 'Support'],
+      ['Dee', 'Support'],
+      ['Eve', 'Temp'],
+    ] as const) {
+      t.addUser({
+        givenName: n,
+        surname: 'Staff',
+        mail: `${n.toLowerCase()}@contoso.test`,
+        department,
+        jobTitle: 'Employee',
+      });
+    }
+    await env.run({ full: true });
+  }
+
+  it('an exclusion rule: the users it would deactivate, equal to the reconcile that follows', async () => {
+    await seed();
+    const rule = { field: 'department', operator: 'equals', value: 'support' };
+    const res = await env.api('POST', `/integrations/${env.integrationId}/impact`, {
+      exclusionRules: [rule],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const impact = res.body as ImpactBody;
+    expect(impact).toMatchObject({ deactivated: 2, unassigned: 0, scopePending: false });
+    // Stored threshold 500: not held.
+    expect(impact.wouldHold).toBe(false);
+    // The same rule saved with a deletion threshold of 1: held, by the threshold being saved.
+    const strict = await env.api('POST', `/integrations/${env.integrationId}/impact`, {
+      exclusionRules: [rule],
+      deletionThreshold: 1,
+    });
+    expect((strict.body as ImpactBody).wouldHold).toBe(true);
+    // And the other way round: a stored threshold the save raises no longer holds.
+    await env.api('PATCH', `/integrations/${env.integrationId}`, { deletionThreshold: 1 });
+    await env.idle();
+    const raised = await env.api('POST', `/integrations/${env.integrationId}/impact`, {
+      exclusionRules: [rule],
+      deletionThreshold: 10,
+    });
+    expect((raised.body as ImpactBody).wouldHold).toBe(false);
+    const stored = await env.api('POST', `/integrations/${env.integrationId}/impact`, {
+      exclusionRules: [rule],
+    });
+    expect((stored.body as ImpactBody).wouldHold).toBe(true);
+
+    // Saved for real (threshold 10): the settings reconcile does what the impact said.
+    await env.api('PATCH', `/integrations/${env.integrationId}`, {
+      exclusionRules: [rule],
+      deletionThreshold: 10,
+    });
+    await env.idle();
+    const runs = await env.api('GET', `/integrations/${env.integrationId}/runs?limit=1`);
+    const real = (runs.body as { items: Run[] }).items[0];
+    expect(real).toMatchObject({ trigger: 'settings', status: 'succeeded' });
+    expect(real?.counts.deactivated).toBe(impact.deactivated);
+  });
+
+  it('scope groups not read yet: the counts leave them out and say so; back to all users is known', async () => {
+    await seed();
+    const t = env.emulator.tenant;
+    const group = t.addGroup('Sales staff');
+    const res = await env.api('POST', `/integrations/${env.integrationId}/impact`, {
+      scopeMode: 'groups',
+      scopeGroups: [{ id: group.id, displayName: 'Sales staff' }],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ scopePending: true, deactivated: 0 });
+    const all = await env.api('POST', `/integrations/${env.integrationId}/impact`, {
+      scopeMode: 'all',
+    });
+    expect(all.body).toMatchObject({ scopePending: false, deactivated: 0 });
+    // Groups mode without groups: the field is named, as on save.
+    const empty = await env.api('POST', `/integrations/${env.integrationId}/impact`, {
+      scopeMode: 'groups',
+      scopeGroups: [],
+    });
+    expect(empty.status).toBe(400);
+    expect(JSON.stringify(empty.body)).toContain('scopeGroups');
+    const bad = await env.api('POST', `/integrations/${env.integrationId}/impact`, {
+      deletionThreshold: -1,
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('deletionThreshold');
+  });
+
+  it('moving a unit changes nobody; deleting one of two units of a name places their users', async () => {
+    await seed();
+    const stores = await env.api('POST', '/units', { name: 'Stores' });
+    const storesId = (stores.body as { id: string }).id;
+    const move = await env.api('POST', '/units/impact', {
+      action: 'move',
+      unitId: env.units.get('Sales'),
+      parentId: storesId,
+    });
+    expect(move.status, JSON.stringify(move.body)).toBe(200);
+    expect(move.body).toMatchObject({ moved: 0, unassigned: 0, placed: 0, deactivated: 0 });
+
+    await env.api('PATCH', `/integrations/${env.integrationId}`, { unassignmentThreshold: 0 });
+    const dup = await env.api('POST', '/units', { name: 'SALES', parentId: storesId });
+    await env.idle();
+    const dupId = (dup.body as { id: string }).id;
+    const del = await env.api('POST', '/units/impact', { action: 'delete', unitId: dupId });
+    expect(del.status, JSON.stringify(del.body)).toBe(200);
+    expect(del.body).toMatchObject({ placed: 2, unassigned: 0, deactivated: 0 });
+    // A unit with members cannot be deleted: the impact says why, like the delete would.
+    const refused = await env.api('POST', '/units/impact', {
+      action: 'delete',
+      unitId: env.units.get('Support'),
+    });
+    expect(refused.status).toBe(409);
+  });
+});

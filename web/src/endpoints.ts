@@ -227,3 +227,14 @@ export function renameUserType(userTypeId: string, name: string): Promise<UserTy
 export async function deleteUserType(userTypeId: string): Promise<void> {
   await request('DELETE', `/user-types/${id(userTypeId)}`);
 }
+
+// --- run history, paged (issue 17) -----------------------------------------------------
+
+/** One page of an integration's run history, newest first; `cursor` from the page before. */
+export function listRunsPage(
+  integrationId: string,
+  cursor: string | null,
+  limit: number,
+): Promise<{ items: Run[]; nextCursor: string | null }> {
+  return request('GET', `/integrations/${id(integrationId)}/runs${query({ limit, cursor })}`);
+}

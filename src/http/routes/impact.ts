@@ -4,8 +4,9 @@ import { createUnit, deleteUnit, updateUnit } from '../../directory/units.ts';
 import { nameKey } from '../../directory/name-key.ts';
 import { createUserType, deleteUserType, renameUserType } from '../../directory/user-types.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
-import { DIFFERENT_FIELDS_MESSAGE } from '../../integrations/settings.ts';
-import { computeImpact, type Impact } from '../../sync/impact.ts';
+import { parseStoredGroups } from '../../integrations/scope-groups.ts';
+import { crossFieldIssues } from '../../integrations/settings.ts';
+import { computeImpact, type Impact, type ProposedSettings } from '../../sync/impact.ts';
 import { idParams } from '../schemas.ts';
 import {
   impactView,
@@ -49,18 +50,29 @@ export function registerImpactRoutes(app: ApiApp, ctx: AppContext): void {
       const { orgId } = principalOf(request);
       const row = await ctx.db
         .selectFrom('integrations')
-        .select(['id', 'unit_field', 'user_type_field'])
+        .select(['id', 'unit_field', 'user_type_field', 'scope_mode', 'scope_groups'])
         .where('id', '=', request.params.id)
         .where('org_id', '=', orgId)
         .executeTakeFirst();
       if (!row) throw new NotFoundError('Integration');
-      const b = request.body;
-      if ((b.unitField ?? row.unit_field) === (b.userTypeField ?? row.user_type_field)) {
-        throw new ValidationError('Invalid integration settings', [
-          { field: 'userTypeField', message: DIFFERENT_FIELDS_MESSAGE },
-        ]);
+      const { scopeMode, scopeGroups, ...b } = request.body;
+      const merged = {
+        unitField: b.unitField ?? row.unit_field,
+        userTypeField: b.userTypeField ?? row.user_type_field,
+        scopeMode: scopeMode ?? row.scope_mode,
+        scopeGroups: scopeGroups ?? parseStoredGroups(row.scope_groups),
+      };
+      const issues = crossFieldIssues(merged);
+      if (issues.length > 0) throw new ValidationError('Invalid integration settings', issues);
+      const patch: ProposedSettings = Object.fromEntries(
+        Object.entries(b).filter(([, v]) => v !== undefined),
+      );
+      if (scopeMode !== undefined || scopeGroups !== undefined) {
+        patch.scope =
+          merged.scopeMode === 'all'
+            ? { mode: 'all' }
+            : { mode: 'groups', groupIds: merged.scopeGroups.map((g) => g.id) };
       }
-      const patch = Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined));
       const impact = await run(orgId, { settings: { integrationId: row.id, patch } });
       return { ...impact, duplicateName: null };
     },

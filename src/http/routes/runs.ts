@@ -83,21 +83,24 @@ export function registerRunRoutes(app: ApiApp, ctx: AppContext, sync: SyncServic
     {
       schema: {
         tags,
-        summary: 'Run history of an integration, newest first',
+        summary:
+          'Run history of an integration, newest first, paged with nextCursor back to the 90-day retention',
         params: idParams,
         querystring: z.strictObject({
           limit: z.coerce.number().int().min(1).max(200).default(50),
+          cursor: z.string().max(200).optional(),
           before: z.string().max(40).optional(),
         }),
-        response: { 200: z.object({ items: z.array(runSchema) }) },
+        response: {
+          200: z.object({ items: z.array(runSchema), nextCursor: z.string().nullable() }),
+        },
       },
     },
     async (request) => {
       const { orgId } = principalOf(request);
       await ownIntegration(ctx, orgId, request.params.id);
-      return {
-        items: await listRuns(ctx.db, request.params.id, request.query.limit, request.query.before),
-      };
+      const { limit, cursor, before } = request.query;
+      return listRuns(ctx.db, request.params.id, { limit, cursor, before });
     },
   );
 

@@ -1,3 +1,4 @@
+import { formatCount } from '../lib/format.ts';
 import type { ReactNode } from 'react';
 import { paths } from '../lib/routes.ts';
 import { Link } from '../router.tsx';
@@ -48,5 +49,5 @@ export function EnableOffer({
 
 /** "1 user", "12 users". */
 function usersText(n: number): string {
-  return `${n.toLocaleString('en-GB')} ${n === 1 ? 'user' : 'users'}`;
+  return `${formatCount(n)} ${n === 1 ? 'user' : 'users'}`;
 }

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { impactSentence, type ImpactView } from '../lib/impact.ts';
 import { paths } from '../lib/routes.ts';
 import { Link } from '../router.tsx';
+import { formatCount } from '../lib/format.ts';
 
 /**
  * What a change will do, before it is made (issue 17): the counts in one sentence, a
@@ -14,8 +15,14 @@ export function ImpactConfirm({
   onConfirm,
   onCancel,
   integrationId,
+  question,
+  note,
 }: {
   impact: ImpactView;
+  /** Why the counts are what they are, when that is not obvious. */
+  note?: string | undefined;
+  /** What is being asked, e.g. "Delete Stores?"; shown above the counts. */
+  question?: string | undefined;
   /** The button's words, e.g. "Save anyway", "Create anyway". */
   action: string;
   onConfirm: () => void;
@@ -30,10 +37,12 @@ export function ImpactConfirm({
       aria-labelledby="impact-title"
       data-testid="impact"
     >
-      <p id="impact-title">
+      {question ? <p className="impact-question">{question}</p> : null}
+      <p id="impact-title" data-testid="impact-sentence">
         <strong>{impactSentence(impact)}</strong>
         {impact.wouldHold ? ' The next run would be held for approval (above a threshold).' : ''}
       </p>
+      {note ? <p className="small">{note}</p> : null}
       {impact.duplicateName ? (
         <p data-testid="impact-duplicate">
           A unit named “{impact.duplicateName}” already exists: with two units of that name, no user
@@ -52,18 +61,28 @@ export function ImpactConfirm({
             ))}
           </ul>
           {impact.unassigned > 10 ? (
-            <p className="small muted">
-              …and {(impact.unassigned - 10).toLocaleString('en-GB')} more.
-            </p>
+            <p className="small muted">…and {formatCount(impact.unassigned - 10)} more.</p>
           ) : null}
         </>
+      ) : null}
+      {impact.scopePending ? (
+        <p data-testid="impact-scope-pending">
+          Who is in the chosen groups is read from Microsoft at the next run: these counts leave the
+          new scope out. Save, then press Preview to see it user by user.
+        </p>
       ) : null}
       {integrationId ? (
         <p className="small">
           Every change, user by user: save, then press{' '}
           <Link to={paths.integration(integrationId)}>Preview</Link> on the integration.
         </p>
-      ) : null}
+      ) : (
+        <p className="small">
+          Every change, user by user: the run this change starts at once (trigger “settings”) lists
+          them in the run history of each <Link to={paths.integrations()}>integration</Link>, beside
+          Preview.
+        </p>
+      )}
       <div className="actions">
         <button type="button" className="danger" onClick={onConfirm}>
           {action}

@@ -2,7 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { Alert } from './alert.tsx';
 import { ConfirmButton } from './confirm-button.tsx';
 import { UserTypeCheckboxes } from './user-type-checkboxes.tsx';
-import { useAction } from '../lib/use-action.ts';
+import { messageOf } from '../api.ts';
 import { deleteMembership, putMembership } from '../endpoints.ts';
 import { flattenTree, unitPath } from '../lib/unit-tree.ts';
 import type { Membership, Unit, User, UserType } from '../types.ts';
@@ -13,6 +13,8 @@ interface Props {
   userTypes: UserType[];
   integrationName: (integrationId: string) => string;
   onChanged: () => Promise<void>;
+  /** Told what was just done, in words ("✓ Added to Sales as Employee."), after it is saved. */
+  onDone?: (message: string) => void;
 }
 
 /**
@@ -25,6 +27,7 @@ export function MembershipsEditor({
   userTypes,
   integrationName,
   onChanged,
+  onDone = () => undefined,
 }: Props): ReactNode {
   const typeName = (id: string): string => userTypes.find((t) => t.id === id)?.name ?? id;
   const used = new Set(user.memberships.map((m) => m.unitId));
@@ -68,6 +71,7 @@ export function MembershipsEditor({
                 units={units}
                 userTypes={userTypes}
                 onChanged={onChanged}
+                onDone={onDone}
               />
             ),
           )}
@@ -79,6 +83,7 @@ export function MembershipsEditor({
         allUnits={units}
         userTypes={userTypes}
         onChanged={onChanged}
+        onDone={onDone}
       />
     </section>
   );
@@ -90,24 +95,33 @@ function ManualMembership({
   units,
   userTypes,
   onChanged,
+  onDone,
 }: {
   user: User;
   membership: Membership;
   units: Unit[];
   userTypes: UserType[];
   onChanged: () => Promise<void>;
+  onDone: (message: string) => void;
 }): ReactNode {
   const [selected, setSelected] = useState<string[]>(membership.userTypeIds);
-  const { busy: running, error, run } = useAction();
-  const busy = running !== null;
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   const dirty = [...selected].sort().join() !== [...membership.userTypeIds].sort().join();
   const name = unitPath(units, membership.unitId);
 
-  const act = async (action: () => Promise<void>): Promise<void> => {
-    await run('membership', async () => {
+  const act = async (action: () => Promise<void>, done: string): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
       await action();
+      onDone(done);
       await onChanged();
-    });
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
   };
 
   return (
@@ -130,7 +144,12 @@ function ManualMembership({
           type="button"
           className="primary"
           disabled={busy || !dirty}
-          onClick={() => void act(() => putMembership(user.id, membership.unitId, selected))}
+          onClick={() =>
+            void act(
+              () => putMembership(user.id, membership.unitId, selected),
+              `✓ User types in ${name} saved.`,
+            )
+          }
         >
           Save user types
         </button>
@@ -138,7 +157,9 @@ function ManualMembership({
           label="Remove membership"
           question={`Remove ${user.firstName} from ${name}?`}
           confirmLabel="Yes, remove"
-          onConfirm={() => act(() => deleteMembership(user.id, membership.unitId))}
+          onConfirm={() =>
+            act(() => deleteMembership(user.id, membership.unitId), `✓ Removed from ${name}.`)
+          }
           disabled={busy}
         />
       </div>
@@ -152,35 +173,47 @@ function AddMembership({
   allUnits,
   userTypes,
   onChanged,
+  onDone,
 }: {
   user: User;
   units: Unit[];
   allUnits: Unit[];
   userTypes: UserType[];
   onChanged: () => Promise<void>;
+  onDone: (message: string) => void;
 }): ReactNode {
   const [unitId, setUnitId] = useState('');
   const [selected, setSelected] = useState<string[]>([]);
-  const [problem, setProblem] = useState<string | null>(null);
-  const action = useAction();
-  const busy = action.busy !== null;
-  const error = problem ?? action.error;
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   const available = new Set(units.map((u) => u.id));
   const options = flattenTree(allUnits).filter((row) => available.has(row.unit.id));
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     if (!unitId) {
-      setProblem('Choose a unit.');
+      setError('Choose a unit.');
       return;
     }
-    setProblem(null);
-    await action.run('add', async () => {
+    setBusy(true);
+    setError(null);
+    try {
       await putMembership(user.id, unitId, selected);
+      const types = userTypes
+        .filter((t) => selected.includes(t.id))
+        .map((t) => t.name)
+        .join(', ');
+      onDone(
+        `✓ Added to ${unitPath(allUnits, unitId)}${types ? ` as ${types}` : ' (no user type yet)'}.`,
+      );
       setUnitId('');
       setSelected([]);
       await onChanged();
-    });
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
   };
 
   return (

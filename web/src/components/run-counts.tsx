@@ -1,3 +1,4 @@
+import { formatCount } from '../lib/format.ts';
 import type { ReactNode } from 'react';
 import type { RunCounts } from '../types.ts';
 
@@ -23,7 +24,7 @@ export function RunCountsView({
       {COUNT_KEYS.map((key) => (
         <div key={key} className="count">
           <dt>{key}</dt>
-          <dd data-testid={`count-${key}`}>{(counts?.[key] ?? 0).toLocaleString()}</dd>
+          <dd data-testid={`count-${key}`}>{formatCount(counts?.[key] ?? 0)}</dd>
         </div>
       ))}
     </dl>

@@ -1,14 +1,29 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { LoadState } from './alert.tsx';
 import { RunStatusBadge } from './badge.tsx';
+import { Pager } from './pager.tsx';
 import { countsSummary } from './run-counts.tsx';
-import { listRuns } from '../endpoints.ts';
+import { listRunsPage } from '../endpoints.ts';
+import {
+  currentCursor,
+  FIRST_PAGE,
+  pageNumber,
+  popCursor,
+  pushCursor,
+  type CursorStack,
+} from '../lib/cursor-stack.ts';
 import { formatDateTime, formatDuration } from '../lib/format.ts';
 import { paths } from '../lib/routes.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Link } from '../router.tsx';
 
-/** An integration's runs, newest first; refreshes itself while one is in progress. */
+/** Runs per page of the history. */
+export const RUNS_PAGE_SIZE = 20;
+
+/**
+ * An integration's runs, newest first, paged back to the 90-day retention; refreshes itself
+ * while one is in progress.
+ */
 export function RunHistory({
   integrationId,
   refreshKey,
@@ -16,7 +31,16 @@ export function RunHistory({
   integrationId: string;
   refreshKey: number;
 }): ReactNode {
-  const runs = useLoad(() => listRuns(integrationId), `${integrationId}:${refreshKey}`);
+  const [stack, setStack] = useState<CursorStack>(FIRST_PAGE);
+  const cursor = currentCursor(stack);
+  const page = useLoad(
+    () => listRunsPage(integrationId, cursor, RUNS_PAGE_SIZE),
+    `${integrationId}:${refreshKey}:${cursor ?? ''}`,
+  );
+  // A new run (refreshKey) shows on the first page: go back to it.
+  useEffect(() => setStack(FIRST_PAGE), [integrationId, refreshKey]);
+  const runs = { ...page, data: page.data?.items };
+  const nextCursor = page.data?.nextCursor ?? null;
   const active = (runs.data ?? []).some(
     (run) => run.status === 'queued' || run.status === 'running',
   );
@@ -31,10 +55,12 @@ export function RunHistory({
     <section aria-labelledby="run-history-title">
       <h2 id="run-history-title">Run history</h2>
       <LoadState loading={runs.loading && !runs.data} error={runs.error} />
-      {runs.data && runs.data.length === 0 ? <p className="muted">No runs yet.</p> : null}
+      {runs.data && runs.data.length === 0 && stack.length === 1 ? (
+        <p className="muted">No runs yet.</p>
+      ) : null}
       {runs.data && runs.data.length > 0 ? (
         <div className="table-wrap">
-          <table className="table" data-testid="run-history">
+          <table className="table stack-on-phone" data-testid="run-history">
             <thead>
               <tr>
                 <th scope="col">Started</th>
@@ -51,14 +77,14 @@ export function RunHistory({
             <tbody>
               {runs.data.map((run) => (
                 <tr key={run.id}>
-                  <td>{formatDateTime(run.startedAt)}</td>
-                  <td>
+                  <td data-label="Started">{formatDateTime(run.startedAt)}</td>
+                  <td data-label="Status">
                     <RunStatusBadge status={run.status} dryRun={run.dryRun} />
                   </td>
-                  <td>{run.mode}</td>
-                  <td>{run.trigger}</td>
-                  <td>{formatDuration(run.startedAt, run.finishedAt)}</td>
-                  <td className="wrap">
+                  <td data-label="Mode">{run.mode}</td>
+                  <td data-label="Trigger">{run.trigger}</td>
+                  <td data-label="Duration">{formatDuration(run.startedAt, run.finishedAt)}</td>
+                  <td className="wrap" data-label="Changes">
                     {run.error ? run.error.message : countsSummary(run.counts)}
                   </td>
                   <td>
@@ -69,6 +95,21 @@ export function RunHistory({
             </tbody>
           </table>
         </div>
+      ) : null}
+      {page.data && (stack.length > 1 || nextCursor) ? (
+        <Pager
+          label="Run history pages"
+          page={pageNumber(stack)}
+          hasPrevious={stack.length > 1}
+          hasNext={nextCursor !== null}
+          onPrevious={() => setStack(popCursor(stack))}
+          onNext={() => nextCursor && setStack(pushCursor(stack, nextCursor))}
+        />
+      ) : null}
+      {page.data && !nextCursor && stack.length > 1 ? (
+        <p className="small muted" data-testid="runs-retention">
+          Runs are kept 90 days: older ones are deleted.
+        </p>
       ) : null}
     </section>
   );

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { UnassignedGroupView } from '../../../src/http/unassigned-schemas.ts';
 import { createUnit, createUserType } from '../endpoints.ts';
 import { groupUsers, unassignedGroups, type UserFilters } from '../endpoints-admin-view.ts';
-import { fullName } from '../lib/format.ts';
+import { formatCount, fullName } from '../lib/format.ts';
 import { paths } from '../lib/routes.ts';
 import { flattenTree } from '../lib/unit-tree.ts';
 import { useAction } from '../lib/use-action.ts';
@@ -16,7 +16,7 @@ const FOLLOW_MS = 20_000;
 const POLL_MS = 1_000;
 
 function people(n: number): string {
-  return n === 1 ? '1 user' : `${n.toLocaleString('en-GB')} users`;
+  return n === 1 ? '1 user' : `${formatCount(n)} users`;
 }
 
 /**

@@ -1,13 +1,13 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { ConfirmButton } from './confirm-button.tsx';
+import { messageOf } from '../api.ts';
 import { ImpactConfirm } from './impact-confirm.tsx';
 import { deleteUnit, unitImpact, updateUnit } from '../endpoints.ts';
-import { isRisky, type ImpactView } from '../lib/impact.ts';
+import { hasEffect, isRisky, type ImpactView } from '../lib/impact.ts';
 import { subtreeIds, type TreeRow } from '../lib/unit-tree.ts';
 import { paths } from '../lib/routes.ts';
 import { Link } from '../router.tsx';
 import type { UnitWithCounts as Unit } from '../types.ts';
-import { useAction } from '../lib/use-action.ts';
+import { formatCount } from '../lib/format.ts';
 
 interface Props {
   row: TreeRow;
@@ -25,56 +25,103 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
   const [mode, setMode] = useState<Mode>('view');
   const [name, setName] = useState(unit.name);
   const [parentId, setParentId] = useState(unit.parentId ?? '');
-  const [problem, setProblem] = useState<string | null>(null);
-  const action = useAction();
-  const busy = action.busy !== null;
-  const error = problem ?? action.error;
-  /** What a rename would do, shown before it is made (issue 17). */
-  const [pendingImpact, setPendingImpact] = useState<ImpactView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  /**
+   * What a rename, move or delete would do, shown before it is made (issue 17), with the
+   * change to make when the administrator goes on.
+   */
+  const [pending, setPending] = useState<{
+    impact: ImpactView;
+    action: string;
+    question?: string;
+    note?: string;
+    run: () => Promise<unknown>;
+  } | null>(null);
   /** Leaves rename/move: a cancelled rename must not come back next time. */
   const cancel = (): void => {
     setMode('view');
     setName(unit.name);
     setParentId(unit.parentId ?? '');
-    setPendingImpact(null);
-    setProblem(null);
-    action.clearError();
+    setPending(null);
+    setError(null);
   };
   // A unit cannot move under itself or its own descendants.
   const excluded = subtreeIds(units, unit.id);
 
-  /** Runs a change; `'stay'` keeps the form open (a question about its impact is shown). */
-  const act = async (work: () => Promise<unknown>): Promise<void> => {
-    setProblem(null);
-    await action.run('change', async () => {
-      if ((await work()) === STAY) return;
+  const act = async (action: () => Promise<unknown>): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
       setMode('view');
       await onChanged();
-    });
+    } catch (err) {
+      if (!(err instanceof AwaitingConfirmation)) setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
   };
   const submitRename = (event: FormEvent): void => {
     event.preventDefault();
     if (!name.trim()) {
-      setProblem('Enter a name.');
+      setError('Enter a name.');
       return;
     }
+    const newName = name.trim();
     void act(async () => {
-      const impact = await unitImpact({ action: 'rename', unitId: unit.id, name: name.trim() });
-      if (isRisky(impact)) {
-        setPendingImpact(impact);
+      const impact = await unitImpact({ action: 'rename', unitId: unit.id, name: newName });
+      if (hasEffect(impact)) {
+        setPending({
+          impact,
+          action: isRisky(impact) ? 'Rename anyway' : 'Yes, rename',
+          run: () => updateUnit(unit.id, { name: newName }),
+        });
         // Stay in rename mode: the question is answered below.
-        return STAY;
+        throw new AwaitingConfirmation();
       }
-      return updateUnit(unit.id, { name: name.trim() });
+      await updateUnit(unit.id, { name: newName });
     });
   };
-  const confirmRename = (): void => {
-    setPendingImpact(null);
-    void act(() => updateUnit(unit.id, { name: name.trim() }));
+  const confirm = (): void => {
+    const run = pending?.run;
+    setPending(null);
+    if (run) void act(run);
   };
+  /**
+   * A move or a delete always says what it does first (issue 17), even when that is nothing:
+   * the administrator sees it before the tree changes. Matching reads unit names, not their
+   * place in the tree, so a move never changes anyone's membership, and says so.
+   */
   const submitMove = (event: FormEvent): void => {
     event.preventDefault();
-    void act(() => updateUnit(unit.id, { parentId: parentId || null }));
+    const target = parentId || null;
+    const parentName = units.find((u) => u.id === target)?.name;
+    void act(async () => {
+      const impact = await unitImpact({ action: 'move', unitId: unit.id, parentId: target });
+      setPending({
+        impact,
+        action: 'Yes, move',
+        question: `Move ${unit.name} ${parentName ? `under ${parentName}` : 'to the top level'}?`,
+        note: 'Users are placed by unit name, not by where the unit sits in the tree.',
+        run: () => updateUnit(unit.id, { parentId: target }),
+      });
+      throw new AwaitingConfirmation();
+    });
+  };
+  const askDelete = (): void => {
+    void act(async () => {
+      // The API refuses to delete a unit with members or sub-units: its message (what to do
+      // with them) shows at once instead of a question whose answer is no.
+      const impact = await unitImpact({ action: 'delete', unitId: unit.id });
+      setPending({
+        impact,
+        action: isRisky(impact) ? 'Delete anyway' : 'Yes, delete',
+        question: `Delete ${unit.name}?`,
+        run: () => deleteUnit(unit.id),
+      });
+      throw new AwaitingConfirmation();
+    });
   };
 
   return (
@@ -95,12 +142,17 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
               autoFocus
               maxLength={200}
             />
-            <button type="submit" className="primary" disabled={busy}>
-              Save
-            </button>
-            <button type="button" onClick={cancel}>
-              Cancel
-            </button>
+            {/* While its impact is asked below, the question has the buttons. */}
+            {pending ? null : (
+              <>
+                <button type="submit" className="primary" disabled={busy}>
+                  Save
+                </button>
+                <button type="button" onClick={cancel}>
+                  Cancel
+                </button>
+              </>
+            )}
           </form>
         ) : mode === 'move' ? (
           <form className="inline-form" onSubmit={submitMove}>
@@ -124,12 +176,17 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
                   </option>
                 ))}
             </select>
-            <button type="submit" className="primary" disabled={busy}>
-              Move
-            </button>
-            <button type="button" onClick={cancel}>
-              Cancel
-            </button>
+            {/* While its impact is asked below, the question has the buttons. */}
+            {pending ? null : (
+              <>
+                <button type="submit" className="primary" disabled={busy}>
+                  Move
+                </button>
+                <button type="button" onClick={cancel}>
+                  Cancel
+                </button>
+              </>
+            )}
           </form>
         ) : (
           <>
@@ -167,17 +224,15 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
               >
                 Move
               </button>
-              <ConfirmButton
-                label="Delete"
-                ariaLabel={`Delete ${unit.name}`}
-                question={
-                  unit.memberCount
-                    ? `Delete ${unit.name}? It still has members: it will be refused, and the message says what to do with them.`
-                    : `Delete ${unit.name}?`
-                }
-                confirmLabel="Yes, delete"
-                onConfirm={() => act(() => deleteUnit(unit.id))}
-              />
+              <button
+                type="button"
+                className="danger"
+                onClick={askDelete}
+                disabled={busy}
+                aria-label={`Delete ${unit.name}`}
+              >
+                Delete
+              </button>
             </span>
           </>
         )}
@@ -187,12 +242,14 @@ export function UnitRow({ row, units, rows, onChanged }: Props): ReactNode {
           {error}
         </p>
       ) : null}
-      {pendingImpact ? (
+      {pending ? (
         <ImpactConfirm
-          impact={pendingImpact}
-          action="Rename anyway"
-          onConfirm={confirmRename}
-          onCancel={() => setPendingImpact(null)}
+          impact={pending.impact}
+          action={pending.action}
+          question={pending.question}
+          note={pending.note}
+          onConfirm={confirm}
+          onCancel={() => setPending(null)}
         />
       ) : null}
     </li>
@@ -204,11 +261,9 @@ function membersText(unit: Unit): string {
   const n = unit.memberCount ?? 0;
   if (!n) return 'No members';
   const managed = unit.managedMemberCount ?? 0;
-  const base = `${n.toLocaleString('en-GB')} ${n === 1 ? 'member' : 'members'}`;
-  return managed
-    ? `${base} (${managed.toLocaleString('en-GB')} managed by a synchronisation)`
-    : base;
+  const base = `${formatCount(n)} ${n === 1 ? 'member' : 'members'}`;
+  return managed ? `${base} (${formatCount(managed)} managed by a synchronisation)` : base;
 }
 
-/** Not done yet: the rename waits for the administrator to confirm its impact. */
-const STAY = Symbol('stay');
+/** Not an error: the change waits for the administrator to confirm its impact. */
+class AwaitingConfirmation extends Error {}

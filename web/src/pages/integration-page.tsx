@@ -18,7 +18,7 @@ import {
   testIntegration,
   updateIntegration,
 } from '../endpoints.ts';
-import { isRisky, mappingPatch, type ImpactView } from '../lib/impact.ts';
+import { hasEffect, isRisky, mappingPatch, type ImpactView } from '../lib/impact.ts';
 import { inputFromForm } from '../lib/integration-form.ts';
 import { paths } from '../lib/routes.ts';
 import { useAction } from '../lib/use-action.ts';
@@ -87,7 +87,7 @@ function IntegrationEditor({
         if (saved && !confirmed && Object.keys(patch).length > 0) {
           // Computed by the reconcile on the proposed settings, nothing written.
           const impact = await integrationImpact(saved.id, patch);
-          if (isRisky(impact)) {
+          if (hasEffect(impact)) {
             setPendingImpact(impact);
             return;
           }
@@ -217,7 +217,7 @@ function IntegrationEditor({
         {pendingImpact && saved ? (
           <ImpactConfirm
             impact={pendingImpact}
-            action="Save anyway"
+            action={isRisky(pendingImpact) ? 'Save anyway' : 'Save this change'}
             integrationId={saved.id}
             onConfirm={() => void save(null, true)}
             onCancel={() => setPendingImpact(null)}

@@ -7,7 +7,7 @@ import { RunProgressBar } from '../components/progress-bar.tsx';
 import { RunChanges } from '../components/run-changes.tsx';
 import { RunCountsView } from '../components/run-counts.tsx';
 import { approveDeletions, getIntegration, getRun } from '../endpoints.ts';
-import { formatDateTime, formatDuration } from '../lib/format.ts';
+import { formatCount, formatDateTime, formatDuration } from '../lib/format.ts';
 import { paths } from '../lib/routes.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { Link } from '../router.tsx';
@@ -178,12 +178,12 @@ function heldText(deletions: number, unassignments: number): string {
   const parts: string[] = [];
   if (deletions) {
     parts.push(
-      `This run would deactivate ${deletions.toLocaleString('en-GB')} users, above the deletion threshold.`,
+      `This run would deactivate ${formatCount(deletions)} users, above the deletion threshold.`,
     );
   }
   if (unassignments) {
     parts.push(
-      `It would take the managed membership away from ${unassignments.toLocaleString('en-GB')} users, above the unassignment threshold.`,
+      `It would take the managed membership away from ${formatCount(unassignments)} users, above the unassignment threshold.`,
     );
   }
   return parts.join(' ') || 'This run holds more changes than its thresholds allow.';

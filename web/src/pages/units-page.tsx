@@ -3,7 +3,7 @@ import { Alert, LoadState } from '../components/alert.tsx';
 import { UnitRow } from '../components/unit-row.tsx';
 import { ImpactConfirm } from '../components/impact-confirm.tsx';
 import { createUnit, listUnits, unitImpact } from '../endpoints.ts';
-import { isRisky, type ImpactView } from '../lib/impact.ts';
+import { hasEffect, isRisky, type ImpactView } from '../lib/impact.ts';
 import { flattenTree } from '../lib/unit-tree.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { useAction } from '../lib/use-action.ts';
@@ -38,7 +38,7 @@ export function UnitsPage(): ReactNode {
           name: name.trim(),
           parentId: parentId || null,
         });
-        if (isRisky(impact)) {
+        if (hasEffect(impact)) {
           setPendingImpact(impact);
           return;
         }
@@ -69,7 +69,7 @@ export function UnitsPage(): ReactNode {
         {pendingImpact ? (
           <ImpactConfirm
             impact={pendingImpact}
-            action="Create anyway"
+            action={isRisky(pendingImpact) ? 'Create anyway' : 'Create'}
             onConfirm={() => void create(null, true)}
             onCancel={() => setPendingImpact(null)}
           />

@@ -50,6 +50,9 @@ export function UserPage({ id }: { id: string }): ReactNode {
   );
   const lookups = useLoad(loadLookups, 'lookups');
   const [actionError, setActionError] = useState<string | null>(null);
+  /** What was just done, said where it was done (issue 17: no silent success). */
+  const [membershipsNotice, setMembershipsNotice] = useState<string | null>(null);
+  const [statusNotice, setStatusNotice] = useState<string | null>(null);
 
   if (!user.data || !lookups.data) {
     return (
@@ -105,6 +108,10 @@ export function UserPage({ id }: { id: string }): ReactNode {
         onSaved={() => void user.reload()}
       />
 
+      {/* Outside the editor, which is rebuilt when the memberships change. */}
+      <p role="status" className="saved-note" data-testid="memberships-notice">
+        {membershipsNotice ?? ''}
+      </p>
       <MembershipsEditor
         key={JSON.stringify(data.memberships)}
         user={data}
@@ -112,10 +119,14 @@ export function UserPage({ id }: { id: string }): ReactNode {
         userTypes={userTypes}
         integrationName={integrationName}
         onChanged={user.reload}
+        onDone={setMembershipsNotice}
       />
 
       <section aria-labelledby="status-title" className="danger-zone">
         <h2 id="status-title">Status</h2>
+        <p role="status" className="saved-note" data-testid="status-notice">
+          {statusNotice ?? ''}
+        </p>
         {data.status === 'deactivated' ? (
           <>
             <p data-testid="deactivation-reason">
@@ -123,7 +134,13 @@ export function UserPage({ id }: { id: string }): ReactNode {
               {formatDate(data.deactivatedAt)}; permanently deleted on{' '}
               <strong>{formatDate(data.purgeAfter)}</strong> unless reactivated.
             </p>
-            <ReactivateButton user={data} onDone={() => user.reload()} />
+            <ReactivateButton
+              user={data}
+              onDone={async () => {
+                setStatusNotice(`✓ ${fullName(data)} reactivated.`);
+                await user.reload();
+              }}
+            />
           </>
         ) : (
           <>
@@ -138,7 +155,10 @@ export function UserPage({ id }: { id: string }): ReactNode {
               label="Deactivate"
               question={`Deactivate ${fullName(data)}?`}
               confirmLabel="Yes, deactivate"
-              onConfirm={() => act(() => deactivateUser(data.id))}
+              onConfirm={() => {
+                setStatusNotice(null);
+                return act(() => deactivateUser(data.id));
+              }}
             />
           </>
         )}

@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { messageOf } from '../api.ts';
 import { Alert, LoadState } from '../components/alert.tsx';
-import { ConfirmButton } from '../components/confirm-button.tsx';
 import { ImpactConfirm } from '../components/impact-confirm.tsx';
 import {
   createUserType,
@@ -9,33 +9,49 @@ import {
   renameUserType,
   userTypeImpact,
 } from '../endpoints.ts';
-import { isRisky, type ImpactView } from '../lib/impact.ts';
+import { hasEffect, isRisky, type ImpactView } from '../lib/impact.ts';
 import { useLoad } from '../lib/use-load.ts';
 import type { UserType } from '../types.ts';
-import { useAction } from '../lib/use-action.ts';
 
 /** User types (roles): list, create, rename, delete. */
 export function UserTypesPage(): ReactNode {
   const types = useLoad(listUserTypes, 'user-types');
   const [name, setName] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const action = useAction();
-  const busy = action.busy !== null;
-  const error = problem ?? action.error;
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<string | null>(null);
+  /** What the new user type would do (users whose value names it get a membership). */
+  const [pendingImpact, setPendingImpact] = useState<ImpactView | null>(null);
   const sorted = [...(types.data ?? [])].sort((a, b) => a.name.localeCompare(b.name));
 
-  const create = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
+  /** `confirmed`: the administrator saw what the new user type would do and went on. */
+  const create = async (event: FormEvent | null, confirmed = false): Promise<void> => {
+    event?.preventDefault();
+    setPendingImpact(null);
+    setCreated(null);
     if (!name.trim()) {
-      setProblem('Enter a name.');
+      setError('Enter a name.');
       return;
     }
-    setProblem(null);
-    await action.run('create', async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      if (!confirmed) {
+        const impact = await userTypeImpact({ action: 'create', name: name.trim() });
+        if (hasEffect(impact)) {
+          setPendingImpact(impact);
+          return;
+        }
+      }
       await createUserType(name.trim());
+      setCreated(name.trim());
       setName('');
       await types.reload();
-    });
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
   };
 
   return (
@@ -48,13 +64,29 @@ export function UserTypesPage(): ReactNode {
         aria-label="New user type"
       >
         {error ? <Alert>{error}</Alert> : null}
+        {created ? (
+          <p role="status" className="saved-note" data-testid="user-type-created">
+            ✓ User type “{created}” created.
+          </p>
+        ) : null}
+        {pendingImpact ? (
+          <ImpactConfirm
+            impact={pendingImpact}
+            action={isRisky(pendingImpact) ? 'Create anyway' : 'Create'}
+            onConfirm={() => void create(null, true)}
+            onCancel={() => setPendingImpact(null)}
+          />
+        ) : null}
         <div className="field">
           <label htmlFor="new-user-type-name">New user type</label>
           <div className="input-row">
             <input
               id="new-user-type-name"
               value={name}
-              onChange={(e) => setName(e.target.value)}
+              onChange={(e) => {
+                setName(e.target.value);
+                setCreated(null);
+              }}
               maxLength={200}
               placeholder="e.g. Manager"
             />
@@ -86,52 +118,63 @@ function UserTypeRow({
 }): ReactNode {
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(type.name);
-  const [problem, setProblem] = useState<string | null>(null);
-  const action = useAction();
-  const error = problem ?? action.error;
-  /** A rename or delete that takes memberships away waits for a second yes (issue 17). */
+  const [error, setError] = useState<string | null>(null);
+  /** A rename or delete that changes anyone's membership waits for a second yes (issue 17). */
   const [pending, setPending] = useState<{
     impact: ImpactView;
     action: string;
+    question?: string;
     run: () => Promise<unknown>;
   } | null>(null);
 
-  /** Runs `action` at once when harmless, or shows its impact first. */
+  /**
+   * Runs `action` at once when it changes no one (unless `always`: a delete always asks, with
+   * what it does), or shows its impact first.
+   */
   const guarded = async (
     body: Parameters<typeof userTypeImpact>[0],
     label: string,
-    work: () => Promise<unknown>,
+    action: () => Promise<unknown>,
+    always?: { question: string },
   ): Promise<void> => {
-    setProblem(null);
-    await action.run(label, async () => {
+    setError(null);
+    try {
       const impact = await userTypeImpact(body);
-      if (isRisky(impact)) {
-        setPending({ impact, action: label, run: work });
+      if (always || hasEffect(impact)) {
+        setPending({
+          impact,
+          action: isRisky(impact) ? `${label} anyway` : `Yes, ${label.toLowerCase()}`,
+          ...(always ? { question: always.question } : {}),
+          run: action,
+        });
         return;
       }
-      await finish(work);
-    });
+    } catch (err) {
+      setError(messageOf(err));
+      return;
+    }
+    await act(action);
   };
 
-  const finish = async (work: () => Promise<unknown>): Promise<void> => {
-    await work();
-    setRenaming(false);
-    await onChanged();
-  };
-  const act = (work: () => Promise<unknown>): Promise<boolean> => {
-    setProblem(null);
-    return action.run('change', () => finish(work));
+  const act = async (action: () => Promise<unknown>): Promise<void> => {
+    setError(null);
+    try {
+      await action();
+      setRenaming(false);
+      await onChanged();
+    } catch (err) {
+      setError(messageOf(err));
+    }
   };
   const rename = (event: FormEvent): void => {
     event.preventDefault();
     if (!name.trim()) {
-      setProblem('Enter a name.');
+      setError('Enter a name.');
       return;
     }
-    void guarded(
-      { action: 'rename', userTypeId: type.id, name: name.trim() },
-      'Rename anyway',
-      () => renameUserType(type.id, name.trim()),
+    const newName = name.trim();
+    void guarded({ action: 'rename', userTypeId: type.id, name: newName }, 'Rename', () =>
+      renameUserType(type.id, newName),
     );
   };
 
@@ -176,17 +219,21 @@ function UserTypeRow({
               >
                 Rename
               </button>
-              <ConfirmButton
-                label="Delete"
-                ariaLabel={`Delete ${type.name}`}
-                question={`Delete ${type.name}?`}
-                confirmLabel="Yes, delete"
-                onConfirm={() =>
-                  guarded({ action: 'delete', userTypeId: type.id }, 'Delete anyway', () =>
-                    deleteUserType(type.id),
+              <button
+                type="button"
+                className="danger"
+                aria-label={`Delete ${type.name}`}
+                onClick={() =>
+                  void guarded(
+                    { action: 'delete', userTypeId: type.id },
+                    'Delete',
+                    () => deleteUserType(type.id),
+                    { question: `Delete ${type.name}?` },
                   )
                 }
-              />
+              >
+                Delete
+              </button>
             </span>
           </>
         )}
@@ -200,6 +247,7 @@ function UserTypeRow({
         <ImpactConfirm
           impact={pending.impact}
           action={pending.action}
+          question={pending.question}
           onConfirm={() => {
             const run = pending.run;
             setPending(null);

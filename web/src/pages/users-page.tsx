@@ -13,7 +13,7 @@ import {
   userCounts,
   type UserTab,
 } from '../endpoints-admin-view.ts';
-import { formatDate, fullName } from '../lib/format.ts';
+import { formatCount, formatDate, fullName } from '../lib/format.ts';
 import { paths } from '../lib/routes.ts';
 import { useAction } from '../lib/use-action.ts';
 import { useLoad } from '../lib/use-load.ts';
@@ -73,7 +73,11 @@ export function UsersPage(): ReactNode {
   };
   // Reactivate asks first and warns when Entra still has the user disabled or deleted
   // (ReactivateButton, issue 17); afterwards the lists and totals are read again.
-  const reactivated = () => setCountsVersion((v) => v + 1);
+  const [reactivatedNote, setReactivatedNote] = useState<string | null>(null);
+  const reactivated = (name: string) => {
+    setReactivatedNote(`✓ ${name} reactivated: back under All.`);
+    setCountsVersion((v) => v + 1);
+  };
   const placed = useCallback(() => setCountsVersion((v) => v + 1), []);
 
   const unitNames = new Map((units.data ?? []).map((u) => [u.id, u.name]));
@@ -90,6 +94,11 @@ export function UsersPage(): ReactNode {
           </button>
         ) : null}
       </div>
+      {reactivatedNote ? (
+        <p role="status" className="saved-note" data-testid="reactivated-note">
+          {reactivatedNote}
+        </p>
+      ) : null}
       {creating ? (
         <NewUserForm
           onCreated={(user) => navigate(paths.user(user.id))}
@@ -127,7 +136,7 @@ export function UsersPage(): ReactNode {
                 <>
                   <span className="visually-hidden">: </span>
                   <span className="tab-count" data-testid={`tab-count-${item.tab}`}>
-                    {counts.data[item.tab].toLocaleString('en-GB')}
+                    {formatCount(counts.data[item.tab])}
                   </span>
                 </>
               ) : null}
@@ -292,7 +301,7 @@ function UserTable(props: {
   unitNames: Map<string, string>;
   typeNames: Map<string, string>;
   integrationNames: Map<string, string>;
-  onReactivated: () => void;
+  onReactivated: (name: string) => void;
 }): ReactNode {
   const { tab, users } = props;
   return (
@@ -354,7 +363,10 @@ function UserTable(props: {
                         {integrationCell(user, props.integrationNames)}
                       </td>
                       <td>
-                        <ReactivateButton user={user} onDone={props.onReactivated} />
+                        <ReactivateButton
+                          user={user}
+                          onDone={() => props.onReactivated(fullName(user))}
+                        />
                       </td>
                     </>
                   ) : (
