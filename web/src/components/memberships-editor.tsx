@@ -2,7 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { Alert } from './alert.tsx';
 import { ConfirmButton } from './confirm-button.tsx';
 import { UserTypeCheckboxes } from './user-type-checkboxes.tsx';
-import { messageOf } from '../api.ts';
+import { useAction } from '../lib/use-action.ts';
 import { deleteMembership, putMembership } from '../endpoints.ts';
 import { flattenTree, unitPath } from '../lib/unit-tree.ts';
 import type { Membership, Unit, User, UserType } from '../types.ts';
@@ -105,23 +105,18 @@ function ManualMembership({
   onDone: (message: string) => void;
 }): ReactNode {
   const [selected, setSelected] = useState<string[]>(membership.userTypeIds);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const busy = action.busy !== null;
+  const error = action.error;
   const dirty = [...selected].sort().join() !== [...membership.userTypeIds].sort().join();
   const name = unitPath(units, membership.unitId);
 
-  const act = async (action: () => Promise<void>, done: string): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
+  const act = async (work: () => Promise<void>, done: string): Promise<void> => {
+    await action.run('membership', async () => {
+      await work();
       onDone(done);
       await onChanged();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -184,20 +179,21 @@ function AddMembership({
 }): ReactNode {
   const [unitId, setUnitId] = useState('');
   const [selected, setSelected] = useState<string[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const action = useAction();
+  const busy = action.busy !== null;
+  const error = problem ?? action.error;
   const available = new Set(units.map((u) => u.id));
   const options = flattenTree(allUnits).filter((row) => available.has(row.unit.id));
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     if (!unitId) {
-      setError('Choose a unit.');
+      setProblem('Choose a unit.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    setProblem(null);
+    await action.run('add', async () => {
       await putMembership(user.id, unitId, selected);
       const types = userTypes
         .filter((t) => selected.includes(t.id))
@@ -209,11 +205,7 @@ function AddMembership({
       setUnitId('');
       setSelected([]);
       await onChanged();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
