@@ -9,5 +9,7 @@ export default defineConfig({
     // Two cores on CI machines: more workers only add contention.
     maxWorkers: 2,
     setupFiles: ['test/setup.ts'],
+    // Builds the panel once for the browser tests (see the file for why not per test file).
+    globalSetup: ['web/e2e/global-setup.ts'],
   },
 });

@@ -235,7 +235,16 @@ describe.skipIf(!chromiumAvailable())('accessibility of every screen', () => {
       await tabTo(page, name);
       await page.keyboard.type('Marketing');
       await page.keyboard.press('Enter');
-      await page.getByText('Unit “Marketing” created.').waitFor({ timeout: SCREEN_TIMEOUT });
+      // A new unit that places users asks first (issue 17's impact before commit): the dialog
+      // focuses Cancel, so the keyboard goes back to its confirm button.
+      const created = page.getByText('Unit “Marketing” created.');
+      const confirm = page.getByRole('button', { name: /^Create( anyway)?$/ });
+      await created.or(confirm).first().waitFor({ timeout: SCREEN_TIMEOUT });
+      if (await confirm.isVisible()) {
+        await tabTo(page, confirm, { backwards: true });
+        await page.keyboard.press('Enter');
+      }
+      await created.waitFor({ timeout: SCREEN_TIMEOUT });
       const units = (await env.api('GET', '/units')).body as { name: string }[];
       expect(units.map((u) => u.name)).toContain('Marketing');
     },

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { createSyncEnv, type SyncEnv, type SyncEnvOptions } from '../../test/helpers/sync-env.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -53,33 +52,11 @@ export interface PanelHarness {
 }
 
 /**
- * Builds web/dist as `npm run build:web` does: a production build. Vitest sets NODE_ENV=test,
- * and Vite then bundles React's development build, whose StrictMode runs every effect twice:
- * every screen loaded its data twice in the browser tests, and a demo started after them
- * served that bundle (issue 17). The tests drive what administrators get.
- */
-async function buildPanel(): Promise<void> {
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
-      logLevel: 'silent',
-      mode: 'production',
-    });
-  } finally {
-    if (nodeEnv === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = nodeEnv;
-  }
-}
-
-/**
- * Builds web/dist (registerPanel serves it only if present when the app is built), starts
- * the environment with runs dispatched in-process, listens on a free port and opens
+ * Starts the environment (web/dist is built once per test run by web/e2e/global-setup.ts:
+ * registerPanel serves it only if present when the app is built) with runs dispatched in-process, listens on a free port and opens
  * Chromium at 1366×768 in UTC (so dates on screen equal the API's UTC dates).
  */
 export async function startPanel(options: SyncEnvOptions): Promise<PanelHarness> {
-  await buildPanel();
   const env = await createSyncEnv('sqlite', options);
   // A real clock: dates and run durations on screen read like a real day's, not the
   // helper's frozen 2026-01-05 09:00.
