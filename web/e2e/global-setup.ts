@@ -32,4 +32,3 @@ export async function buildPanel(): Promise<void> {
     else process.env.NODE_ENV = nodeEnv;
   }
 }
-
