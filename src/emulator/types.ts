@@ -1,3 +1,4 @@
+import type { EmulatedSubscription } from './subscription-store.ts';
 /**
  * Public types of the Graph emulator. Other modules (Graph client tests, demo, benchmarks)
  * code against these, so keep them stable.
@@ -191,18 +192,7 @@ export interface EmulatorOptions {
 }
 
 /** A change-notification subscription as the emulator holds it (times in ms). */
-export interface EmulatedSubscriptionInfo {
-  id: string;
-  tenantId: string;
-  applicationId: string;
-  resource: string;
-  changeType: string;
-  notificationUrl: string;
-  lifecycleNotificationUrl: string | null;
-  clientState: string | null;
-  expiresAt: number;
-  needsReauthorization: boolean;
-}
+export type EmulatedSubscriptionInfo = EmulatedSubscription;
 
 /** Graph's lifecycle events (concepts/change-notifications-lifecycle-events.md). */
 export type EmulatedLifecycleEvent = 'subscriptionRemoved' | 'reauthorizationRequired' | 'missed';
