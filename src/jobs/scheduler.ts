@@ -5,6 +5,7 @@ import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { RunInProgressError } from '../sync/runs-repo.ts';
 import type { RunDispatcher, SyncService } from '../sync/service.ts';
+import { createTickLoop } from './tick-loop.ts';
 import { runHousekeeping, type HousekeepingResult } from './housekeeping.ts';
 import { firstRunAt, nextRunAfterDue, nextRunAfterFailureChange } from './schedule.ts';
 import {
@@ -83,9 +84,6 @@ export function createScheduler(deps: SchedulerDeps, options: SchedulerOptions =
   const tickMs = options.tickMs ?? 15_000;
   const batch = options.batchSize ?? 500;
   let lastHousekeeping: number | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = true;
 
   async function reschedule(report: TickReport): Promise<void> {
     const now = clock.now();
@@ -191,28 +189,11 @@ export function createScheduler(deps: SchedulerDeps, options: SchedulerOptions =
     return report;
   }
 
-  function loop(): void {
-    if (stopped) return;
-    running = tick()
-      .catch((err: unknown) => log.error({ err }, 'scheduler tick failed'))
-      .finally(() => {
-        running = undefined;
-        // unref: the loop alone never keeps a process (or a test) alive.
-        if (!stopped) timer = setTimeout(loop, tickMs).unref();
-      });
-  }
+  const ticking = createTickLoop(tick, { tickMs, log, failure: 'scheduler tick failed' });
 
   return {
     tick,
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      loop();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
+    start: ticking.start,
+    stop: ticking.stop,
   };
 }

@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import { createTickLoop } from '../jobs/tick-loop.ts';
 import { isNotFound } from '../graph/subscriptions.ts';
 import type { GraphClient } from '../graph/types.ts';
 import { findIntegrationById, listNearRealTimeIntegrations } from '../integrations/repository.ts';
@@ -85,9 +86,6 @@ export function createNotificationManager(
   const renewBeforeMs = options.renewBeforeMs ?? RENEW_BEFORE_MS;
   let lastMaintain = -Infinity;
   let woken = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = true;
 
   async function maintain(): Promise<void> {
     const base = deps.baseUrl();
@@ -271,15 +269,7 @@ export function createNotificationManager(
     }
   }
 
-  function loop(): void {
-    if (stopped) return;
-    running = tick()
-      .catch((err: unknown) => log.error({ err }, 'near-real-time tick failed'))
-      .finally(() => {
-        running = undefined;
-        if (!stopped) timer = setTimeout(loop, tickMs).unref();
-      });
-  }
+  const ticking = createTickLoop(tick, { tickMs, log, failure: 'near-real-time tick failed' });
 
   return {
     maintain,
@@ -287,15 +277,7 @@ export function createNotificationManager(
     wake() {
       woken = true;
     },
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      loop();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
+    start: ticking.start,
+    stop: ticking.stop,
   };
 }

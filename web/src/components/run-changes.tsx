@@ -1,3 +1,4 @@
+import { SearchForm } from './search-form.tsx';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { LoadState } from './alert.tsx';
 import { Pager } from './pager.tsx';
@@ -72,19 +73,13 @@ export function RunChanges({
             ))}
           </select>
         </div>
-        <form className="search" role="search" onSubmit={search}>
-          <label htmlFor="changes-search" className="visually-hidden">
-            Search changes by name or email
-          </label>
-          <input
-            id="changes-search"
-            type="search"
-            placeholder="Name or email"
-            value={searchText}
-            onChange={(event) => setSearchText(event.target.value)}
-          />
-          <button type="submit">Search</button>
-        </form>
+        <SearchForm
+          id="changes-search"
+          label="Search changes by name or email"
+          value={searchText}
+          onChange={setSearchText}
+          onSubmit={search}
+        />
       </div>
       <LoadState loading={page.loading && !page.data} error={page.error} />
       {page.data && page.data.items.length === 0 && stack.length === 1 ? (

@@ -1,3 +1,4 @@
+import { SearchForm } from '../components/search-form.tsx';
 import { useCallback, useState, type FormEvent, type ReactNode } from 'react';
 import { Alert, LoadState } from '../components/alert.tsx';
 import { NewUserForm } from '../components/new-user-form.tsx';
@@ -143,19 +144,13 @@ export function UsersPage(): ReactNode {
             </button>
           ))}
         </div>
-        <form className="search" role="search" onSubmit={search}>
-          <label htmlFor="users-search" className="visually-hidden">
-            Search users by name or email
-          </label>
-          <input
-            id="users-search"
-            type="search"
-            placeholder="Name or email"
-            value={searchText}
-            onChange={(event) => setSearchText(event.target.value)}
-          />
-          <button type="submit">Search</button>
-        </form>
+        <SearchForm
+          id="users-search"
+          label="Search users by name or email"
+          value={searchText}
+          onChange={setSearchText}
+          onSubmit={search}
+        />
       </div>
 
       <div className="filters" aria-label="Filters" role="group">
