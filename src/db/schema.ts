@@ -268,6 +268,11 @@ export interface EntraUsersTable {
   invalid_property: string | null;
   /** When Entra last changed the user, as far as the service saw. */
   changed_at: Iso | null;
+  /**
+   * The full run that created this row's user while it was still reading Graph
+   * (sync/reconcile/settle-early.ts): its reconcile at the end of the round skips the row.
+   */
+  settled_run: string | null;
   updated_at: Iso;
 }
 

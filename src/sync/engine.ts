@@ -19,6 +19,7 @@ import {
 import { configChange, loadConfig } from './reconcile/config.ts';
 import { reconcile, type ReconcileResult, type ReconcileScope } from './reconcile/reconcile.ts';
 import { bufferedSink, runRecordSink } from './reconcile/run-sink.ts';
+import { settlePage, undoCollisions, type EarlyScope } from './reconcile/settle-early.ts';
 import { effectiveUnassignmentThreshold } from './reconcile/unassign-guard.ts';
 import type { Run } from './run-record.ts';
 import {
@@ -131,6 +132,7 @@ async function executeClaimed(
     requested === 'full' || integration.full_sync_required === 1 || !integration.delta_link;
   try {
     let deltaLink: string | null = null;
+    let early: EarlyScope | undefined;
     if (requested !== 'reconcile') {
       const source = await deps.openSource(integration, ({ reason, waitMs }) => {
         const until = new Date(deps.clock.now().getTime() + waitMs).toISOString();
@@ -148,7 +150,8 @@ async function executeClaimed(
         if (full) await clearRunMarks(db, integrationId, runId);
         try {
           const pages = full ? source.full() : source.incremental(integration.delta_link ?? '');
-          deltaLink = await readRound(deps, runId, integrationId, pages, full);
+          early = full && !dryRun ? await earlyScope(deps, integration, runId) : undefined;
+          deltaLink = await readRound(deps, runId, integrationId, pages, full, early);
           break;
         } catch (err) {
           if (full || !deps.classify(err).resync) throw err;
@@ -177,6 +180,8 @@ async function executeClaimed(
       integrationId,
       config,
       change: full ? { kind: 'all' } : configChange(current.reconciled_config, config),
+      // Rows created while Graph was read need no second look if nothing changed since.
+      settledEarlyBy: early && early.config.fingerprint === config.fingerprint ? runId : undefined,
       now: deps.clock.now(),
       retentionDays: deps.retentionDays,
       deletionThreshold: current.deletion_threshold,
@@ -242,7 +247,9 @@ async function readRound(
   integrationId: string,
   pages: AsyncIterable<SourcePage>,
   full: boolean,
+  early: EarlyScope | undefined,
 ): Promise<string | null> {
+  const sink = runRecordSink(runId, () => deps.clock.now().toISOString());
   const { db } = deps;
   let deltaLink: string | null = null;
   let anonymous = 0;
@@ -271,8 +278,18 @@ async function readRound(
       );
     });
     if (page.deltaLink) deltaLink = page.deltaLink;
+    // While the next page is on its way (read-ahead), create the users this one settles.
+    if (early && page.users.length) {
+      await settlePage(
+        db,
+        { ...early, now: deps.clock.now() },
+        page.users.map((u) => u.id),
+        sink,
+      );
+    }
   }
   if (full) await markUnseen(db, integrationId, runId, deps.clock.now().toISOString());
+  if (early) await undoCollisions(db, early, deps.clock.now().toISOString());
   if (anonymous) {
     await appendRunNote(
       db,
@@ -281,6 +298,26 @@ async function readRound(
     );
   }
   return deltaLink;
+}
+
+/**
+ * What a full round needs to create users while it reads Graph (settle-early.ts), or
+ * undefined when it may not: a group scope is read only after the users.
+ */
+async function earlyScope(
+  deps: EngineDeps,
+  integration: IntegrationRow,
+  runId: string,
+): Promise<EarlyScope | undefined> {
+  if (integration.scope_mode === 'groups') return undefined;
+  const current = (await loadIntegration(deps.db, integration.id)) ?? integration;
+  return {
+    orgId: current.org_id,
+    integrationId: current.id,
+    runId,
+    config: await loadConfig(deps.db, current),
+    now: deps.clock.now(),
+  };
 }
 
 /** Thrown to roll a preview's reconcile back once it has been computed. */

@@ -9,11 +9,15 @@ import type { Kysely } from 'kysely';
  * readers are the end of a full round (`last_run_id <> run`, which an index on equality does
  * not serve) and a full round started again after a crash, which now read the integration's
  * rows through the primary key instead.
+ *
+ * `entra_users.settled_run`: the full run that created the row's user while it was still
+ * reading Graph (sync/reconcile/settle-early.ts), so its end-of-round reconcile skips it.
  */
 export function mirrorWritePath() {
   return {
     async up(db: Kysely<any>): Promise<void> {
       await db.schema.dropIndex('entra_users_run').execute();
+      await db.schema.alterTable('entra_users').addColumn('settled_run', 'text').execute();
     },
   };
 }

@@ -104,6 +104,8 @@ export async function upsertMirrorPage(
           data: sql`case when ${keeps} then entra_users.data else excluded.data end`,
           todo: sql`case when ${changed} then 1 else entra_users.todo end`,
           changed_at: sql`case when ${changed} then excluded.changed_at else entra_users.changed_at end`,
+          // Changed again later in the round: its reconcile at the end must look at it.
+          settled_run: sql`case when ${changed} then null else entra_users.settled_run end`,
           removed: sql`excluded.removed`,
           removed_reason: sql`excluded.removed_reason`,
           invalid_property: sql`excluded.invalid_property`,
@@ -217,7 +219,14 @@ function toCandidate(r: RawRow): CandidateRow {
 export async function candidateBatch(
   db: Db,
   integrationId: string,
-  opts: { all: boolean; linked: boolean; after: string; limit: number },
+  opts: {
+    all: boolean;
+    linked: boolean;
+    after: string;
+    limit: number;
+    /** Leaves out the rows this run settled while reading Graph (settle-early.ts). */
+    skipSettledBy?: string | undefined;
+  },
 ): Promise<CandidateRow[]> {
   let q = db
     .selectFrom('entra_users as e')
@@ -227,6 +236,12 @@ export async function candidateBatch(
     .orderBy('e.external_id')
     .limit(opts.limit);
   if (!opts.all) q = q.where('e.todo', '<>', 0);
+  const settledBy = opts.skipSettledBy;
+  if (settledBy !== undefined) {
+    q = q.where((eb) =>
+      eb.or([eb('e.settled_run', 'is', null), eb('e.settled_run', '<>', settledBy)]),
+    );
+  }
   const linked = sql<boolean>`exists (select 1 from users u where u.source_integration_id = e.integration_id and u.source_external_id = e.external_id)`;
   q = q.where(opts.linked ? linked : sql<boolean>`not ${linked}`);
   return (await q.execute()).map(toCandidate);
@@ -543,4 +558,121 @@ export async function mirrorRowsByIds(
     }
   }
   return out;
+}
+
+/**
+ * The rows of these object ids that a full round may settle while it still reads Graph
+ * (settle-early.ts): changed (`todo = 1`), present, valid, nobody linked to them, and no other
+ * present row of the integration carrying the same email.
+ */
+export async function earlyCandidates(
+  db: Db,
+  integrationId: string,
+  externalIds: readonly string[],
+): Promise<CandidateRow[]> {
+  const out: CandidateRow[] = [];
+  for (const list of chunks(externalIds, 500)) {
+    const rows = await db
+      .selectFrom('entra_users as e')
+      .select([...ROW_COLUMNS, 'e.outcome', 'e.todo', sql<number>`1`.as('in_scope')])
+      .where('e.integration_id', '=', integrationId)
+      .where('e.external_id', 'in', list)
+      .where('e.todo', '=', 1)
+      .where('e.removed', '=', 0)
+      .where('e.invalid_property', 'is', null)
+      .where('e.email', 'is not', null)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('users as u')
+              .select('u.id')
+              .whereRef('u.source_integration_id', '=', 'e.integration_id')
+              .whereRef('u.source_external_id', '=', 'e.external_id'),
+          ),
+        ),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('entra_users as o')
+              .select('o.external_id')
+              .whereRef('o.integration_id', '=', 'e.integration_id')
+              .whereRef('o.email', '=', 'e.email')
+              .whereRef('o.external_id', '<>', 'e.external_id')
+              .where('o.removed', '=', 0),
+          ),
+        ),
+      )
+      .orderBy('e.external_id')
+      .execute();
+    out.push(...rows.map(toCandidate));
+  }
+  return out;
+}
+
+/** Records that `runId` created these rows' users while reading Graph (settled: ok). */
+export async function markSettledEarly(
+  db: Db,
+  integrationId: string,
+  runId: string,
+  externalIds: readonly string[],
+): Promise<void> {
+  for (const list of chunks(externalIds, 500)) {
+    await db
+      .updateTable('entra_users')
+      .set({ outcome: 'ok', todo: 0, settled_run: runId })
+      .where('integration_id', '=', integrationId)
+      .where('external_id', 'in', list)
+      .execute();
+  }
+}
+
+/**
+ * Rows `runId` settled early whose email another present row now carries too (read later in
+ * the round): the reconcile at the end decides between them, so their early creation is
+ * undone. Returns the rows and the users created for them.
+ */
+export async function earlyCollisions(
+  db: Db,
+  integrationId: string,
+  runId: string,
+): Promise<{ externalId: string; userId: string }[]> {
+  const rows = await db
+    .selectFrom('entra_users as e')
+    .innerJoin('users as u', (j) =>
+      j
+        .onRef('u.source_integration_id', '=', 'e.integration_id')
+        .onRef('u.source_external_id', '=', 'e.external_id'),
+    )
+    .select(['e.external_id', 'u.id'])
+    .where('e.integration_id', '=', integrationId)
+    .where('e.settled_run', '=', runId)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('entra_users as o')
+          .select('o.external_id')
+          .whereRef('o.integration_id', '=', 'e.integration_id')
+          .whereRef('o.email', '=', 'e.email')
+          .whereRef('o.external_id', '<>', 'e.external_id')
+          .where('o.removed', '=', 0),
+      ),
+    )
+    .execute();
+  return rows.map((r) => ({ externalId: r.external_id, userId: r.id }));
+}
+
+/** Forgets that these rows were settled early: the reconcile at the end looks at them again. */
+export async function unsettle(
+  db: Db,
+  integrationId: string,
+  externalIds: readonly string[],
+): Promise<void> {
+  for (const list of chunks(externalIds, 500)) {
+    await db
+      .updateTable('entra_users')
+      .set({ outcome: null, todo: 1, settled_run: null })
+      .where('integration_id', '=', integrationId)
+      .where('external_id', 'in', list)
+      .execute();
+  }
 }

@@ -14,17 +14,12 @@ import {
   type RowOutcome,
 } from '../mirror/mirror-repo.ts';
 import { loadPageState } from '../page-state.ts';
-import {
-  countPlans,
-  EXCLUSION_TEXT,
-  planPage,
-  type ManagedMembership,
-  type UserPlan,
-} from '../plan.ts';
+import { countPlans, EXCLUSION_TEXT, planPage, type UserPlan } from '../plan.ts';
 import type { ConfigChange, ReconcileConfig } from './config.ts';
 import { affectedByNames } from './affected.ts';
 import { parseStoredEntraUser } from '../stored-entra-user.ts';
 import { decide } from './desired.ts';
+import { describer } from './describe-membership.ts';
 import type { RunSink } from './run-sink.ts';
 import { deferUnassignments, takesMembership } from './unassign-guard.ts';
 
@@ -43,6 +38,11 @@ export interface ReconcileScope {
   change: ConfigChange;
   now: Date;
   retentionDays: number;
+  /**
+   * A full run that created users while reading Graph (settle-early.ts) with this same
+   * configuration: the rows it settled then are not looked at again.
+   */
+  settledEarlyBy?: string | undefined;
   /** Deactivations above this many are held (0 = no guard); null = apply them (approval). */
   deletionThreshold: number | null;
   /**
@@ -155,6 +155,7 @@ async function reconcilePass(
   for (;;) {
     const rows = await candidateBatch(db, scope.integrationId, {
       all: scope.change.kind === 'all',
+      skipSettledBy: scope.settledEarlyBy,
       linked,
       after,
       limit: BATCH,
@@ -449,11 +450,4 @@ export async function applyPendingUnassignments(
     await inTransaction(db, (trx) => reconcileRows(trx, scope, batch, sink, false, counted));
     done += batch.length;
   }
-}
-
-function describer(names: ReadonlyMap<string, string>) {
-  return (m: ManagedMembership | null): string | null =>
-    m
-      ? `${names.get(m.unitId) ?? m.unitId}: ${m.userTypeIds.map((t) => names.get(t) ?? t).join(', ')}`
-      : null;
 }
