@@ -163,6 +163,9 @@ export async function applyPlans(
   }
   const moved: { userId: string; m: ManagedMembership }[] = [];
   const clearManaged: string[] = [];
+  // Users whose row changes only in `assigned` (a membership moved, nothing else): one
+  // statement per value for the whole batch instead of one per user.
+  const onlyAssigned: Record<0 | 1, string[]> = { 0: [], 1: [] };
   for (const p of plans) {
     if (p.kind !== 'change' && p.kind !== 'unchanged') continue;
     if (p.kind === 'unchanged') continue;
@@ -186,7 +189,20 @@ export async function applyPlans(
       clearManaged.push(p.userId);
       if (p.membership.after) moved.push({ userId: p.userId, m: p.membership.after });
     }
+    if (!p.fields.length && !p.link && !p.reactivate) {
+      onlyAssigned[p.assigned ? 1 : 0].push(p.userId);
+      continue;
+    }
     await db.updateTable('users').set(set).where('id', '=', p.userId).execute();
+  }
+  for (const assigned of [0, 1] as const) {
+    for (const ids of chunks(onlyAssigned[assigned], 500)) {
+      await db
+        .updateTable('users')
+        .set({ updated_at: now, assigned })
+        .where('id', 'in', ids)
+        .execute();
+    }
   }
   // Names or email changed: the users list finds them by the new values.
   await refreshSearchKeys(
