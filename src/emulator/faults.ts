@@ -24,7 +24,7 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /** A query string as text: `+` and %-escapes decoded; a malformed escape is kept as sent. */
-function decodeQuery(search: string): string {
+export function decodeQuery(search: string): string {
   const text = search.replace(/\+/g, ' ');
   try {
     return decodeURIComponent(text);
@@ -71,11 +71,10 @@ export class FaultInjector implements FaultController {
   }
 
   /**
-   * The fault for this request, if any. `isToken` marks the token endpoint; `search` is the
-   * raw query string (`?…`), matched decoded against a rule's `query`.
+   * The fault for this request, if any. `isToken` marks the token endpoint; `query` is the
+   * decoded query string (decodeQuery), matched against a rule's `query`.
    */
-  decide(method: string, path: string, isToken: boolean, search = ''): FaultDecision | null {
-    let query: string | undefined;
+  decide(method: string, path: string, isToken: boolean, query = ''): FaultDecision | null {
     // Every matching rule counts the request, even when an earlier rule fires on it, so
     // "nth" always means the nth request the rule could see.
     let chosen: ActiveRule | undefined;
@@ -83,10 +82,7 @@ export class FaultInjector implements FaultController {
       const { rule } = active;
       if (rule.method && rule.method.toUpperCase() !== method) continue;
       if (!active.pattern.test(path)) continue;
-      if (rule.query !== undefined) {
-        query ??= decodeQuery(search);
-        if (!query.includes(rule.query)) continue;
-      }
+      if (rule.query !== undefined && !query.includes(rule.query)) continue;
       active.seen += 1;
       if (!chosen && active.seen >= (rule.nth ?? 1) && active.fired < (rule.times ?? 1)) {
         chosen = active;

@@ -171,6 +171,8 @@ export interface FaultController {
 export interface RequestLogEntry {
   method: string;
   path: string;
+  /** The decoded query string without its `?` ('' when none), e.g. to tell partitions apart. */
+  query: string;
   status: number;
   at: number;
 }
