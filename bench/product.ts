@@ -38,6 +38,8 @@ export async function setUpProduct(
   emulator: EmulatorCoordinates,
   /** More integration settings (e.g. a group scope). */
   settings: Partial<CreateIntegrationRequest> = {},
+  /** UPN partitions a full run reads at once (GRAPH_PARALLEL_READS; default the product's). */
+  graphParallelReads?: number,
 ): Promise<BenchProduct> {
   const db = await createTestDatabase(dialect);
   const clock: Clock = { now: () => new Date() };
@@ -78,6 +80,7 @@ export async function setUpProduct(
     authorityHost: emulator.origin,
     graphEndpoint: emulator.origin,
     extraCaPem: [emulator.caCertPem],
+    graphParallelReads,
   });
   return {
     db,

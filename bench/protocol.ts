@@ -18,6 +18,8 @@ export interface ScenarioResult {
   dialect?: 'sqlite' | 'postgres' | 'none';
   users?: number;
   latencyMs?: number;
+  /** UPN partitions read at once by a full run (issue 12); 1 = one sequential listing. */
+  parallelReads?: number;
   wallMs?: number;
   usersPerSecond?: number;
   maxRssMiB?: number;

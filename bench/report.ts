@@ -111,6 +111,35 @@ export function renderReport(rep: BenchReport): string {
     out.push('');
   }
 
+  const part = results.filter((r) => r.scenario.startsWith('partitioned-'));
+  if (part.length) {
+    out.push('## Full runs reading /users in UPN partitions (issue 12)', '');
+    out.push(
+      'Each row against the sequential floor at the same latency (the Graph side alone, one listing).',
+      '',
+    );
+    out.push('| users | ms per request | reads at once | what | wall s | ÷ sequential floor |');
+    out.push('| ---: | ---: | ---: | --- | ---: | ---: |');
+    for (const r of part) {
+      const floor = part.find(
+        (x) =>
+          x.scenario === 'partitioned-floor' &&
+          x.parallelReads === 1 &&
+          x.users === r.users &&
+          (x.latencyMs ?? 0) === (r.latencyMs ?? 0),
+      );
+      const ratio = floor?.wallMs && r.wallMs ? r.wallMs / floor.wallMs : undefined;
+      const what =
+        r.scenario === 'partitioned-floor'
+          ? 'Graph only (no database)'
+          : `full run, ${r.dialect} (${r.status ?? ''})`;
+      out.push(
+        `| ${(r.users ?? 0).toLocaleString('en')} | ${r.latencyMs ?? 0} | ${r.parallelReads ?? '–'} | ${what} | ${s(r.wallMs)} | ${f2(ratio)} |`,
+      );
+    }
+    out.push('');
+  }
+
   const inc = results.filter((r) => r.scenario === 'incremental');
   if (inc.length) {
     out.push('## Incremental runs', '');

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --huge] [-- --only=full,latency,incremental,group-scope,group-round,reconcile,listing,notify-latency]
+ * `npm run bench [-- --huge] [-- --only=full,latency,partitioned,incremental,group-scope,group-round,reconcile,listing,notify-latency]
  *  [-- --quick] [-- --sizes=30000] [-- --listing-users=100000] [-- --profile]`
  *
  * Runs the scenarios of issue 7 against the real product and the emulator, each in a fresh
@@ -39,6 +39,9 @@ const FULL_SIZES = sizesArg
       ? [10_000, 100_000, 1_000_000]
       : [10_000, 100_000];
 const INCREMENTAL_USERS = quick ? 10_000 : 100_000;
+/** Issue 12: full runs reading /users in UPN partitions (the product's default of 4). */
+const PARTITIONED_USERS = quick ? 10_000 : 100_000;
+const PARALLEL_READS = 4;
 const GROUP_ROUND_SIZES = quick ? [2_000, 20_000] : [10_000, 200_000];
 /** `--listing-users=N`: the listing scenario's organisation size (filling 1,000,000 takes minutes). */
 const listingArg = args
@@ -117,6 +120,33 @@ if (wants('latency')) {
     }
   } finally {
     await emulator.close();
+  }
+}
+if (wants('partitioned')) {
+  // Issue 12: a full run reading /users in UPN partitions at once, against the sequential
+  // floor at the same latency; then the same runs at 0 ms, where only the database is left.
+  const n = PARTITIONED_USERS;
+  for (const latencyMs of [LATENCY_MS, 0]) {
+    const emulator = await startEmulator({ users: n, seed: 1, latencyMs });
+    const tag = (before: number) => {
+      for (const r of results.slice(before)) r.latencyMs = latencyMs;
+    };
+    try {
+      for (const p of [1, PARALLEL_READS]) {
+        await scenario(['partitioned-floor', String(n), String(latencyMs), String(p)], emulator);
+      }
+      for (const [d, p] of [
+        ['sqlite', PARALLEL_READS],
+        ['postgres', PARALLEL_READS],
+        ['sqlite', 1],
+      ] as const) {
+        const before = results.length;
+        await scenario(['full', d, String(n), String(p)], emulator);
+        tag(before);
+      }
+    } finally {
+      await emulator.close();
+    }
   }
 }
 if (wants('incremental')) {

@@ -1,7 +1,8 @@
 /**
  * One benchmark scenario in a fresh process, so its peak RSS is its own:
- *   tsx bench/scenario.ts full <sqlite|postgres> <users>
+ *   tsx bench/scenario.ts full <sqlite|postgres> <users> [parallelReads]
  *   tsx bench/scenario.ts floor <users> <latencyMs>
+ *   tsx bench/scenario.ts partitioned-floor <users> <latencyMs> <parallelReads>
  *   tsx bench/scenario.ts incremental <sqlite|postgres> <users>
  *   tsx bench/scenario.ts group-scope <sqlite|postgres> <users>
  *   tsx bench/scenario.ts group-round <sqlite|postgres> <members>
@@ -19,6 +20,7 @@ import { groupScope } from './scenarios/group-scope.ts';
 import { incremental } from './scenarios/incremental.ts';
 import { listing } from './scenarios/listing.ts';
 import { notifyLatency } from './scenarios/notify-latency.ts';
+import { partitionedFloor } from './scenarios/partitioned-floor.ts';
 import { reconcileAfterPlatformChange } from './scenarios/reconcile.ts';
 
 function dialectArg(v: string | undefined): DialectKind {
@@ -32,10 +34,13 @@ function countArg(v: string | undefined): number {
   return n;
 }
 
-const [name, a, b] = process.argv.slice(2);
+const [name, a, b, c] = process.argv.slice(2);
 switch (name) {
   case 'full':
-    report(await fullRun(dialectArg(a), countArg(b)));
+    report(await fullRun(dialectArg(a), countArg(b), c === undefined ? undefined : countArg(c)));
+    break;
+  case 'partitioned-floor':
+    report(await partitionedFloor(countArg(a), countArg(b), countArg(c)));
     break;
   case 'floor':
     report(await floor(countArg(a), countArg(b)));

@@ -24,6 +24,8 @@ export interface Config {
   runStaleSeconds: number;
   /** Runs one `worker` (or a queue-mode `serve`) executes at the same time. */
   workerConcurrency: number;
+  /** UPN partitions of `/users` a full run reads at once (1 = one sequential listing). */
+  graphParallelReads: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Directory that holds the SQLite file and the generated key (derived from the SQLite path). */
   dataDir: string;
@@ -118,6 +120,7 @@ const envSchema = z.object({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   RUN_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  GRAPH_PARALLEL_READS: z.coerce.number().int().min(1).max(16).default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: trustProxy,
   PUBLIC_URL: urlish.optional(),
@@ -173,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     runStaleSeconds: e.RUN_HEARTBEAT_TIMEOUT_SECONDS,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    graphParallelReads: e.GRAPH_PARALLEL_READS,
     logLevel: e.LOG_LEVEL,
     dataDir: database.kind === 'sqlite' ? dirnameOf(database.path) : './data',
     generatedKeyAllowed,

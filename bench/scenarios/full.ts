@@ -6,14 +6,20 @@ import { emulatorFromEnv, maxRssMiB, type ScenarioResult } from '../protocol.ts'
  * A full run of the real product against the emulator in the parent process (so this
  * process's peak RSS is the product's alone): wall time, users per second, peak RSS.
  */
-export async function fullRun(dialect: DialectKind, users: number): Promise<ScenarioResult> {
-  const product = await setUpProduct(dialect, emulatorFromEnv());
+export async function fullRun(
+  dialect: DialectKind,
+  users: number,
+  /** Given: a row of the partitioned-listing comparison (issue 12) with this setting. */
+  parallelReads?: number,
+): Promise<ScenarioResult> {
+  const product = await setUpProduct(dialect, emulatorFromEnv(), {}, parallelReads);
   try {
     const t0 = performance.now();
     const run = await product.run(true);
     const wallMs = performance.now() - t0;
     return {
-      scenario: 'full',
+      scenario: parallelReads === undefined ? 'full' : 'partitioned-full',
+      ...(parallelReads === undefined ? {} : { parallelReads }),
       dialect,
       users,
       wallMs,

@@ -25,7 +25,7 @@
  *   PUT    /_emulator/tenants/{t}/delta-oddities        {duplicates?: 0..1, shuffle?: bool}
  *   GET    /_emulator/faults                            {injected}
  *   PUT    /_emulator/faults/rate                       {rate, seed?, kinds?, tokenEndpoint?, retryAfter?}
- *   POST   /_emulator/faults/rules                      {kind, path?, method?, nth?, times?, retryAfter?, stallMs?}
+ *   POST   /_emulator/faults/rules                      {kind, path?, query?, method?, nth?, times?, retryAfter?, stallMs?}
  *   DELETE /_emulator/faults                            clear all faults
  *   GET    /_emulator/requests?limit=100                latest token/Graph requests
  *   POST   /_emulator/clock/advance                     {ms} (or {days}) moves the emulator clock
@@ -130,6 +130,7 @@ const ruleSchema = z
   .object({
     kind: kindSchema,
     path: z.string().optional(),
+    query: z.string().optional(),
     method: z.string().optional(),
     nth: z.number().int().min(1).optional(),
     times: z.number().int().min(1).optional(),

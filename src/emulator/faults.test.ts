@@ -35,6 +35,27 @@ describe('faults', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 429, 200]);
   });
 
+  it('a rule with `query` fires only on requests whose decoded query contains it', async () => {
+    emulator.faults.script({
+      path: '/v1.0/users',
+      query: "startswith(userPrincipalName,'j')",
+      kind: '503',
+      times: 2,
+    });
+    const j = `/v1.0/users?$filter=${encodeURIComponent("startswith(userPrincipalName,'j')")}`;
+    const a = `/v1.0/users?$filter=${encodeURIComponent("startswith(userPrincipalName,'a')")}`;
+    const statuses: number[] = [];
+    for (const path of ['/v1.0/users', a, j, a, j, j]) {
+      statuses.push((await client.graph(path, token)).status);
+    }
+    expect(statuses).toEqual([200, 200, 503, 200, 503, 200]);
+    const logged = emulator.requestLog.filter((e) => e.status === 503).map((e) => e.query);
+    expect(logged.slice(-2)).toEqual([
+      "$filter=startswith(userPrincipalName,'j')",
+      "$filter=startswith(userPrincipalName,'j')",
+    ]);
+  });
+
   it('503 serviceNotAvailable with optional Retry-After, and 504', async () => {
     emulator.faults.script({ kind: '503', retryAfter: 2 });
     emulator.faults.script({ kind: '504', nth: 2 });

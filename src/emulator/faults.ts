@@ -23,6 +23,16 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
+/** A query string as text: `+` and %-escapes decoded; a malformed escape is kept as sent. */
+export function decodeQuery(search: string): string {
+  const text = search.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /**
  * Decides which requests fail and how. Pure bookkeeping: the server applies the decision.
  * Scripted rules count only the requests they match, so "the 3rd delta call" means exactly
@@ -60,8 +70,11 @@ export class FaultInjector implements FaultController {
     return this.injectedCount;
   }
 
-  /** The fault for this request, if any. `isToken` marks the token endpoint. */
-  decide(method: string, path: string, isToken: boolean): FaultDecision | null {
+  /**
+   * The fault for this request, if any. `isToken` marks the token endpoint; `query` is the
+   * decoded query string (decodeQuery), matched against a rule's `query`.
+   */
+  decide(method: string, path: string, isToken: boolean, query = ''): FaultDecision | null {
     // Every matching rule counts the request, even when an earlier rule fires on it, so
     // "nth" always means the nth request the rule could see.
     let chosen: ActiveRule | undefined;
@@ -69,6 +82,7 @@ export class FaultInjector implements FaultController {
       const { rule } = active;
       if (rule.method && rule.method.toUpperCase() !== method) continue;
       if (!active.pattern.test(path)) continue;
+      if (rule.query !== undefined && !query.includes(rule.query)) continue;
       active.seen += 1;
       if (!chosen && active.seen >= (rule.nth ?? 1) && active.fired < (rule.times ?? 1)) {
         chosen = active;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendGraphError, openExchange, type Exchange } from './exchange.ts';
 import { handleDelta } from './delta-route.ts';
 import { applyFault } from './fault-response.ts';
-import type { FaultInjector } from './faults.ts';
+import { decodeQuery, type FaultInjector } from './faults.ts';
 import {
   handleInstanceDiscovery,
   handleJwks,
@@ -12,7 +12,7 @@ import type { RequestLog } from './request-log.ts';
 import type { EmulatorState } from './state.ts';
 import { handleToken } from './token-route.ts';
 import { handleGroupDelta, handleGroups, handleTransitiveUsers } from './groups-route.ts';
-import { handleUser, handleUsers } from './users-route.ts';
+import { handleUser, handleUsers, handleUsersCount } from './users-route.ts';
 import { handleSubscriptions, isSubscriptionPath } from './subscriptions-route.ts';
 
 /** Everything the request handler needs besides the per-route state. */
@@ -56,13 +56,14 @@ async function handle(deps: RouterDeps, req: IncomingMessage, res: ServerRespons
   if (path.startsWith('/_emulator/') || path === '/_emulator') return deps.control(ex);
 
   const at = Date.now();
+  const query = decodeQuery(ex.url.search.slice(1));
   res.once('close', () => {
-    deps.log.push({ method, path, status: res.headersSent ? res.statusCode : 0, at });
+    deps.log.push({ method, path, query, status: res.headersSent ? res.statusCode : 0, at });
   });
   if (deps.latencyMs > 0) await new Promise((r) => setTimeout(r, deps.latencyMs));
 
   const token = TOKEN_PATH.exec(path);
-  const fault = deps.faults.decide(method, path, token !== null);
+  const fault = deps.faults.decide(method, path, token !== null, query);
   if (fault) return applyFault(ex, fault, deps.stalls);
 
   if (token && method === 'POST')
@@ -82,6 +83,9 @@ async function handle(deps: RouterDeps, req: IncomingMessage, res: ServerRespons
   if (path === '/common/discovery/instance') return handleInstanceDiscovery(ex, state);
   if (path === '/v1.0/users') return handleUsers(ex, state);
   if (path === '/v1.0/users/delta') return handleDelta(ex, state);
+  if (path === '/v1.0/users/$count' || path === '/v1.0/users/%24count') {
+    return handleUsersCount(ex, state);
+  }
   if (path === '/v1.0/groups') return handleGroups(ex, state);
   if (path === '/v1.0/groups/delta') return handleGroupDelta(ex, state);
   const transitive = TRANSITIVE_PATH.exec(path);

@@ -58,6 +58,7 @@ export class Tenant implements EmulatedTenant {
   readonly apps = new Map<string, AppRegistration>();
   readonly defaultApp: EmulatedAppCredentials;
   deltaOddities: DeltaOddities = {};
+  usersCountLag = 0;
   /** Bumped by expireDeltaTokens: links carrying an older generation answer 410. */
   deltaGeneration = 0;
   /**

@@ -88,6 +88,11 @@ export interface EmulatedTenant {
   readonly domain: string;
   readonly defaultApp: EmulatedAppCredentials;
   deltaOddities: DeltaOddities;
+  /**
+   * How many users `GET /users/$count` leaves out (default 0): Graph counts from an
+   * eventually consistent index, which can lag behind the directory for a while.
+   */
+  usersCountLag: number;
   addApp(opts?: AddAppOptions): EmulatedAppCredentials;
   addUser(u: Partial<EmulatedUser>): EmulatedUser;
   updateUser(id: string, patch: Partial<EmulatedUser>): EmulatedUser;
@@ -126,6 +131,12 @@ export interface FaultRule {
   method?: string;
   /** Fire on the nth matching request counted from when the rule was added (1-based, default 1). */
   nth?: number;
+  /**
+   * Text the request's decoded query string must contain (e.g.
+   * `startswith(userPrincipalName,'j')` to fail one partition of a full listing). Default:
+   * any query.
+   */
+  query?: string;
   /** How many consecutive matching requests fire, starting at the nth (default 1). */
   times?: number;
   /** Seconds for the Retry-After header (429 default 1; 503 none unless given). */
@@ -160,6 +171,8 @@ export interface FaultController {
 export interface RequestLogEntry {
   method: string;
   path: string;
+  /** The decoded query string without its `?` ('' when none), e.g. to tell partitions apart. */
+  query: string;
   status: number;
   at: number;
 }

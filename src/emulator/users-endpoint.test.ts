@@ -88,6 +88,34 @@ describe('GET /v1.0/users', () => {
     expect(bad.json.error).toMatchObject({ code: 'Request_UnsupportedQuery' });
   });
 
+  it('startswith(userPrincipalName) ignores case, takes doubled quotes, and its nextLinks keep it', async () => {
+    const odd = emulator.tenant.addUser({ givenName: 'Odd', userPrincipalName: "'o@x.test" });
+    const upper = emulator.tenant.addUser({ givenName: 'Up', userPrincipalName: 'JANE.Q@x.test' });
+    const quoted = await client.all(
+      `/v1.0/users?$filter=${encodeURIComponent("startswith(userPrincipalName,'''')")}&$select=id`,
+      token,
+    );
+    expect(quoted.values.map((v) => v.id)).toEqual([odd.id]);
+    const wanted = [...emulator.tenant.users()]
+      .filter((u) => u.userPrincipalName.toLowerCase().startsWith('j'))
+      .map((u) => u.id);
+    expect(wanted).toContain(upper.id);
+    expect(wanted.length).toBeGreaterThan(4);
+    const filter = encodeURIComponent("startswith(userPrincipalName,'j')");
+    const paged = await client.all(
+      `/v1.0/users?$select=id,userPrincipalName&$top=3&$filter=${filter}`,
+      token,
+    );
+    expect(paged.pages).toBe(Math.ceil(wanted.length / 3));
+    expect(paged.values.map((v) => v.id)).toEqual(wanted);
+    const first = await client.graph(`/v1.0/users?$select=id&$top=3&$filter=${filter}`, token);
+    const next = new URL(String(first.json['@odata.nextLink']));
+    expect(next.searchParams.get('$filter')).toBe("startswith(userPrincipalName,'j')");
+    expect(next.searchParams.get('$top')).toBe('3');
+    emulator.tenant.hardDeleteUser(odd.id);
+    emulator.tenant.hardDeleteUser(upper.id);
+  });
+
   it('answers an unknown $select property with 400', async () => {
     const bad = await client.graph('/v1.0/users?$select=id,shoeSize', token);
     expect(bad.status).toBe(400);
@@ -136,5 +164,51 @@ describe('GET /v1.0/users', () => {
     const otherToken = await client.accessToken(other.defaultApp, other.domain);
     const answer = await client.all('/v1.0/users?$select=id,givenName', otherToken);
     expect(answer.values).toEqual([expect.objectContaining({ givenName: 'Only' })]);
+  });
+});
+
+describe('GET /v1.0/users/$count', () => {
+  const eventual = { ConsistencyLevel: 'eventual' };
+
+  it('answers the number of live users as text/plain with ConsistencyLevel: eventual', async () => {
+    const live = [...emulator.tenant.users()].length;
+    const answer = await client.send('GET', '/v1.0/users/$count', {
+      headers: { authorization: `Bearer ${token}`, ...eventual },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toMatch(/^text\/plain/);
+    expect(answer.headers['request-id']).toBeTruthy();
+    expect(answer.json).toBe(live);
+    const filtered = await client.graph(
+      `/v1.0/users/$count?$filter=${encodeURIComponent("startswith(userPrincipalName,'a')")}`,
+      token,
+      eventual,
+    );
+    expect(filtered.json).toBe(
+      [...emulator.tenant.users()].filter((u) => u.userPrincipalName.toLowerCase().startsWith('a'))
+        .length,
+    );
+  });
+
+  it('refuses $count without ConsistencyLevel: eventual, as Graph does', async () => {
+    // concepts/aad-advanced-queries.md, "Error handling for advanced queries".
+    const answer = await client.graph('/v1.0/users/$count', token);
+    expect(answer.status).toBe(400);
+    expect(answer.json.error).toMatchObject({
+      code: 'Request_BadRequest',
+      message: '$count is not currently supported.',
+    });
+  });
+
+  it('counts a soft-deleted user out, and lags behind by usersCountLag', async () => {
+    const count = async () => (await client.graph('/v1.0/users/$count', token, eventual)).json;
+    const before = await count();
+    const user = emulator.tenant.addUser({ givenName: 'Count', surname: 'Me' });
+    expect(await count()).toBe(Number(before) + 1);
+    emulator.tenant.softDeleteUser(user.id);
+    expect(await count()).toBe(before);
+    emulator.tenant.usersCountLag = 2;
+    expect(await count()).toBe(Number(before) - 2);
+    emulator.tenant.usersCountLag = 0;
   });
 });

@@ -1,4 +1,4 @@
-import { sendGraphError, sendJson, type Exchange } from './exchange.ts';
+import { idHeaders, sendGraphError, sendJson, type Exchange } from './exchange.ts';
 import { authenticate } from './graph-auth.ts';
 import { graphLink } from './links.ts';
 import {
@@ -93,6 +93,35 @@ export function handleUsers(ex: Exchange, state: EmulatorState): void {
     }
     body.value = value;
     sendJson(ex, 200, body);
+  } catch (err) {
+    answerQueryError(ex, err);
+  }
+}
+
+/**
+ * `GET /v1.0/users/$count`: the number of live users (matching `$filter`, if given), as
+ * text/plain. Counting is an advanced query: without `ConsistencyLevel: eventual` Graph
+ * answers 400 `Request_BadRequest` "$count is not currently supported." (concepts/
+ * aad-advanced-queries.md, "Error handling for advanced queries on directory objects").
+ * `usersCountLag` lets tests model the eventually consistent index lagging behind.
+ */
+export function handleUsersCount(ex: Exchange, state: EmulatorState): void {
+  const tenant = authenticate(ex, state);
+  if (!tenant) return;
+  try {
+    checkOptions(ex.url, new Set(['$filter']));
+    if (ex.req.headers['consistencylevel']?.toString().toLowerCase() !== 'eventual') {
+      throw new QueryError('Request_BadRequest', '$count is not currently supported.');
+    }
+    const filter = parseFilter(ex.url.searchParams.get('$filter'));
+    const count = Math.max(0, countMatching(tenant.store, filter) - tenant.usersCountLag);
+    const text = String(count);
+    ex.res.writeHead(200, {
+      ...idHeaders(ex),
+      'content-type': 'text/plain',
+      'content-length': String(Buffer.byteLength(text)),
+    });
+    ex.res.end(text);
   } catch (err) {
     answerQueryError(ex, err);
   }

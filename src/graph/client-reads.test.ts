@@ -34,6 +34,27 @@ describe('reading users from the emulator over HTTPS', () => {
     expect(round.deltaLink.startsWith(`${emu.origin}/v1.0/users/delta?`)).toBe(true);
   });
 
+  it('reads one UPN partition with startswith, and counts the users with ConsistencyLevel', async () => {
+    const client = emulatorClient(emu);
+    const odd = emu.tenant.addUser({ givenName: 'Pat', userPrincipalName: "'pat@x.test" });
+    const ids: string[] = [];
+    for await (const page of client.listUsers({ upnStartsWith: "'" })) {
+      ids.push(...page.users.map((u) => u.id));
+    }
+    expect(ids).toEqual([odd.id]);
+    const all = [...emu.tenant.users()];
+    const js: string[] = [];
+    for await (const page of client.listUsers({ upnStartsWith: 'J', prefetch: true })) {
+      js.push(...page.users.map((u) => u.id));
+    }
+    const wanted = all.filter((u) => u.userPrincipalName.toLowerCase().startsWith('j'));
+    expect(wanted.length).toBeGreaterThan(100);
+    expect(js).toEqual(wanted.map((u) => u.id));
+    expect(await client.countUsers()).toBe(all.length);
+    emu.tenant.hardDeleteUser(odd.id);
+    expect(await client.countUsers()).toBe(all.length - 1);
+  });
+
   it('returns every property of SPEC §3 for a user', async () => {
     const client = emulatorClient(emu);
     const first = [...emu.tenant.users()][0]!;

@@ -8,7 +8,7 @@ import { testConnection } from './test-connection.ts';
 import { createTokenProvider } from './token.ts';
 import { DEFAULT_TIMEOUT_MS, createHttpSend, getDispatcher } from './transport.ts';
 import type { GraphClient, GraphCloud, GraphEvent } from './types.ts';
-import { deltaUsers, getUser, latestDeltaLink, listUsers } from './users.ts';
+import { countUsers, deltaUsers, getUser, latestDeltaLink, listUsers } from './users.ts';
 import { createSubscription, deleteSubscription, renewSubscription } from './subscriptions.ts';
 
 /** Everything one integration's Graph client needs. */
@@ -84,7 +84,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     prefetch: o?.prefetch ?? options.prefetch ?? false,
   });
   return {
-    listUsers: (o) => listUsers(get, paging(o)),
+    listUsers: (o) => listUsers(get, { ...o, ...paging(o) }),
+    countUsers: () => countUsers(get),
     deltaUsers: (start, o) => deltaUsers(get, start, paging(o)),
     latestDeltaLink: () => latestDeltaLink(get),
     getUser: (id) => getUser(get, id),

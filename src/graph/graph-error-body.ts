@@ -5,10 +5,16 @@ export interface GraphErrorBody {
   innerCode: string | undefined;
 }
 
-/** Parses JSON, returning undefined instead of throwing on malformed text. */
+/**
+ * Parses JSON, returning undefined instead of throwing on malformed text. A leading UTF-8
+ * byte-order mark is skipped (RFC 8259 §8.1 lets parsers ignore it): OData services may send
+ * one, notably in text/plain answers such as `/$count` (oasis-tcs/odata-specs issue 325:
+ * "Clients SHOULD be aware that it is returned by some services"), and Graph has sent it
+ * before JSON bodies (microsoftgraph/microsoft-graph-docs issue 679).
+ */
 export function tryParseJson(text: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
   } catch {
     return undefined;
   }

@@ -18,6 +18,7 @@ export {
   type GraphCloud,
   type GraphEvent,
   type GraphUser,
+  type ListUsersOptions,
   type PagingOptions,
   type RemovedUser,
   type UsersPage,

@@ -43,23 +43,30 @@ const currentNetwork = new AsyncLocalStorage<MsalNetworkDeps>();
 export function createTokenProvider(options: TokenProviderOptions): TokenProvider {
   const app = appFor(options);
   const ctx = { authorityHost: options.authorityHost, tenantId: options.tenantId };
+  async function acquire(forceRefresh: boolean): Promise<string> {
+    let result;
+    try {
+      result = await currentNetwork.run(options.network, () =>
+        app.acquireTokenByClientCredential({ scopes: [options.scope], skipCache: forceRefresh }),
+      );
+    } catch (err) {
+      throw translateTokenError(err, ctx);
+    }
+    if (!result?.accessToken) {
+      throw new GraphError('graph_error', 'The Microsoft sign-in service returned no access token');
+    }
+    return result.accessToken;
+  }
+  // Requests sent at once before a token is cached (a full run's delta link and user count,
+  // its parallel partitions) share one acquisition instead of each asking for a token.
+  let pending: Promise<string> | undefined;
   return {
-    async getToken({ forceRefresh = false } = {}) {
-      let result;
-      try {
-        result = await currentNetwork.run(options.network, () =>
-          app.acquireTokenByClientCredential({ scopes: [options.scope], skipCache: forceRefresh }),
-        );
-      } catch (err) {
-        throw translateTokenError(err, ctx);
-      }
-      if (!result?.accessToken) {
-        throw new GraphError(
-          'graph_error',
-          'The Microsoft sign-in service returned no access token',
-        );
-      }
-      return result.accessToken;
+    getToken({ forceRefresh = false } = {}) {
+      if (forceRefresh) return acquire(true);
+      pending ??= acquire(false).finally(() => {
+        pending = undefined;
+      });
+      return pending;
     },
   };
 }

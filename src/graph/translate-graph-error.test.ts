@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphError, ResyncRequiredError, isCredentialError } from './errors.ts';
+import { tryParseJson } from './graph-error-body.ts';
 import { translateGraphResponse } from './translate-graph-error.ts';
 
 function res(status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -61,5 +62,15 @@ describe('translateGraphResponse', () => {
     const html = translateGraphResponse({ status: 500, headers: {}, text: '<html>oops</html>' }, 1);
     expect(html.code).toBe('graph_error');
     expect(html.message).toContain('HTTP 500');
+  });
+});
+
+describe('tryParseJson', () => {
+  it('skips a leading byte-order mark (a text/plain $count may carry one) and rejects junk', () => {
+    expect(tryParseJson('\uFEFF12345')).toBe(12345);
+    expect(tryParseJson('\uFEFF{"error":{"code":"x"}}')).toEqual({ error: { code: 'x' } });
+    expect(tryParseJson('12345')).toBe(12345);
+    expect(tryParseJson('\uFEFF')).toBeUndefined();
+    expect(tryParseJson('ï»¿1')).toBeUndefined();
   });
 });

@@ -186,10 +186,21 @@ export interface PagingOptions {
   prefetch?: boolean;
 }
 
+/** How `listUsers` reads: all users, or one partition of them. */
+export interface ListUsersOptions extends PagingOptions {
+  /**
+   * Only users whose userPrincipalName starts with this text (Graph compares without regard
+   * to case): `$filter=startswith(userPrincipalName,'…')`, kept by Graph in every nextLink.
+   */
+  upnStartsWith?: string;
+}
+
 /** The Graph client of one integration. */
 export interface GraphClient {
-  /** Every user, `$top=999` pages of `/v1.0/users`. */
-  listUsers(options?: PagingOptions): AsyncIterable<UsersPage>;
+  /** Every user (or one UPN partition of them), `$top=999` pages of `/v1.0/users`. */
+  listUsers(options?: ListUsersOptions): AsyncIterable<UsersPage>;
+  /** `GET /users/$count`: how many users the directory holds (eventually consistent). */
+  countUsers(): Promise<number>;
   /** One delta round; throws ResyncRequiredError when the stored link is no longer valid. */
   deltaUsers(start: DeltaStart, options?: PagingOptions): AsyncIterable<DeltaPage>;
   /** A deltaLink that tracks changes from now on (`$deltatoken=latest`). */

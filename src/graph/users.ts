@@ -13,6 +13,7 @@ import {
   type DeltaPage,
   type DeltaStart,
   type GraphUser,
+  type ListUsersOptions,
   type PagingOptions,
   type UsersPage,
 } from './types.ts';
@@ -26,9 +27,22 @@ export const LIST_USERS_PATH = `/v1.0/users?$select=${USER_SELECT}&$top=999`;
 /** The first URL of a delta round from scratch. */
 export const DELTA_USERS_PATH = `/v1.0/users/delta?$select=${USER_SELECT}`;
 
-/** Every user of the directory, page by page. */
-export function listUsers(get: GraphGet, options: PagingOptions = {}): AsyncIterable<UsersPage> {
-  return pages(get, LIST_USERS_PATH, {
+/**
+ * The first URL of one partition of a full listing: users whose UPN starts with `prefix`.
+ * `startsWith` on userPrincipalName works by default, without advanced query parameters
+ * (api-reference/v1.0/resources/user.md: "Supports $filter (eq, ne, not, ge, le, in,
+ * startsWith, endsWith)"; concepts/aad-advanced-queries.md lists which need them).
+ */
+export function listUsersPath(prefix: string): string {
+  const filter = `startswith(userPrincipalName,'${prefix.replace(/'/g, "''")}')`;
+  return `${LIST_USERS_PATH}&$filter=${encodeURIComponent(filter)}`;
+}
+
+/** Every user of the directory (or of one UPN partition), page by page. */
+export function listUsers(get: GraphGet, options: ListUsersOptions = {}): AsyncIterable<UsersPage> {
+  const first =
+    options.upnStartsWith === undefined ? LIST_USERS_PATH : listUsersPath(options.upnStartsWith);
+  return pages(get, first, {
     parse: (res) => toUsersPage(envelope(res)),
     prefetch: options.prefetch,
   });
@@ -58,6 +72,21 @@ export async function latestDeltaLink(get: GraphGet): Promise<string> {
     if (page.deltaLink !== null) return page.deltaLink;
   }
   throw new GraphError('graph_error', 'Microsoft Graph ended a delta round without a deltaLink');
+}
+
+/**
+ * `GET /users/$count`: Graph counts directory objects only as an advanced query, so the
+ * request carries `ConsistencyLevel: eventual` (without it Graph answers 400
+ * Request_BadRequest, concepts/aad-advanced-queries.md). The answer is text/plain.
+ */
+export async function countUsers(get: GraphGet): Promise<number> {
+  const res = await get('/v1.0/users/$count', { headers: { ConsistencyLevel: 'eventual' } });
+  if (typeof res.json !== 'number' || !Number.isInteger(res.json) || res.json < 0) {
+    throw new GraphError('graph_error', 'Microsoft Graph returned a malformed user count', {
+      requestId: res.requestId,
+    });
+  }
+  return res.json;
 }
 
 /** One user by object id with the full `$select`, or null when Graph answers 404. */

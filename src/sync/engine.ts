@@ -254,6 +254,12 @@ async function readRound(
   let deltaLink: string | null = null;
   let anonymous = 0;
   for await (const page of pages) {
+    if (page.restart) {
+      anonymous = 0;
+      await resetRoundProgress(db, runId);
+      if (full) await clearRunMarks(db, integrationId, runId);
+    }
+    if (page.note) await appendRunNote(db, runId, page.note);
     const at = deps.clock.now().toISOString();
     const entries: MirrorEntry[] = [
       ...page.users.map((user) => ({ kind: 'user' as const, user })),

@@ -21,6 +21,7 @@ export function syncServiceFor(ctx: AppContext, extras: SyncServiceExtras = {}):
     authorityHost: ctx.config.azureAuthorityHost,
     graphEndpoint: ctx.config.graphEndpoint,
     extraCaPem: extras.extraCaPem,
+    graphParallelReads: ctx.config.graphParallelReads,
     onGraphEvent: extras.onGraphEvent,
     staleAfterMs: ctx.config.runStaleSeconds * 1000,
     // Read at call time: tests and the demo set the URL once the server listens.

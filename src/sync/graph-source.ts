@@ -2,21 +2,36 @@ import { GraphError, ResyncRequiredError, isCredentialError } from '../graph/err
 import type { GraphClient } from '../graph/types.ts';
 import { AppError } from '../errors.ts';
 import type { FailureInfo } from './engine.ts';
+import { fullListing, type Settled } from './full-listing.ts';
 import type { SourcePage, UserSource } from './user-source.ts';
+
+/** How a Graph-backed source reads. */
+export interface GraphSourceOptions {
+  /**
+   * UPN partitions a full round reads at once (GRAPH_PARALLEL_READS, default 4); 1 reads
+   * `/users` in one sequential listing.
+   */
+  parallelReads?: number | undefined;
+}
+
+export const DEFAULT_PARALLEL_READS = 4;
 
 /**
  * Adapts the Graph client to the engine. A full round takes a "from now" delta link first,
  * then enumerates `/users` in pages of 999 (five times fewer requests than the delta round's
  * server-chosen pages); changes made while enumerating are caught by the next incremental
- * run from that link.
+ * run from that link. With parallel reads, the enumeration is split by the first character
+ * of the UPN (full-listing.ts).
  */
-export function graphUserSource(client: GraphClient): UserSource {
+export function graphUserSource(client: GraphClient, options: GraphSourceOptions = {}): UserSource {
+  const parallelReads = options.parallelReads ?? DEFAULT_PARALLEL_READS;
   return {
     async *full(): AsyncGenerator<SourcePage> {
-      const deltaLink = await client.latestDeltaLink();
-      for await (const page of client.listUsers({ prefetch: true })) {
-        yield { users: page.users, removed: [], invalid: page.invalid, deltaLink: null };
-      }
+      const [deltaLink, count] = await Promise.all([
+        client.latestDeltaLink(),
+        parallelReads > 1 ? settle(client.countUsers()) : null,
+      ]);
+      yield* fullListing(client, parallelReads, count);
       yield { users: [], removed: [], invalid: [], deltaLink };
     },
     groupMembers: (start) => client.groupMembersDelta(start),
@@ -31,6 +46,15 @@ export function graphUserSource(client: GraphClient): UserSource {
       }
     },
   };
+}
+
+/** A promise's outcome as a value, so a failed count never goes unhandled. */
+async function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  try {
+    return { ok: true, value: await p };
+  } catch (error) {
+    return { ok: false, error };
+  }
 }
 
 /** How the engine reads a failure: Graph's own codes, our AppErrors, and bugs. */

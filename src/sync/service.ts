@@ -42,6 +42,8 @@ export interface SyncServiceDeps {
   extraCaPem?: string[] | undefined;
   /** Graph client tuning (tests shorten timeouts and retries). */
   graphTimeoutMs?: number | undefined;
+  /** UPN partitions a full run reads at once (GRAPH_PARALLEL_READS; default 4, 1 = sequential). */
+  graphParallelReads?: number | undefined;
   onGraphEvent?: ((e: GraphEvent) => void) | undefined;
   workerId?: string;
   /** A running run without a heartbeat for this long is taken over (default 60 s). */
@@ -129,7 +131,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     workerId,
     staleAfterMs: deps.staleAfterMs ?? 60_000,
     openSource: async (integration: IntegrationRow, onWait) =>
-      graphUserSource(await clientFor(integration.id, onWait)),
+      graphUserSource(await clientFor(integration.id, onWait), {
+        parallelReads: deps.graphParallelReads,
+      }),
     classify: classifyFailure,
   };
 

@@ -9,6 +9,14 @@ export interface SourcePage {
   invalid: InvalidEntry[];
   /** Present on the last page of a round: where the next incremental run starts. */
   deltaLink: string | null;
+  /**
+   * The pages before this one no longer count: the source reads its round again from the
+   * start (a parallel full listing whose count did not add up). The engine forgets the
+   * round's progress and "seen" marks before writing this page.
+   */
+  restart?: boolean | undefined;
+  /** Something the run's notes must say about how this round was read. */
+  note?: string | undefined;
 }
 
 /**

@@ -132,6 +132,8 @@ export interface SyncEnvOptions {
   encryptionKey?: Buffer;
   /** Graph client timeout per exchange (default 5000 ms); fault tests shorten stalls. */
   graphTimeoutMs?: number;
+  /** UPN partitions a full run reads at once (default: the product's, 4; 1 = sequential). */
+  graphParallelReads?: number;
   /** Where the env's logger writes (default: silent). Tests capture log lines with it. */
   logDestination?: DestinationStream;
   /** Log level when a destination is given (default 'debug'). */
@@ -206,6 +208,7 @@ export async function createSyncEnv(
     graphEndpoint: emulator.origin,
     extraCaPem: [emulator.caCertPem],
     graphTimeoutMs: options.graphTimeoutMs ?? 5000,
+    graphParallelReads: options.graphParallelReads,
   });
   const ctx: AppContext = {
     config: { ...loadConfig({ DATABASE_URL: DEFAULT_DATABASE_URL }), deactivatedRetentionDays: 90 },
