@@ -27,8 +27,10 @@ export async function* fullListing(
   client: GraphClient,
   parallelReads: number,
   count: Settled<number> | null,
+  /** Directories smaller than this are read in one listing (graph-source.ts). */
+  fromUsers = 0,
 ): AsyncGenerator<SourcePage> {
-  if (parallelReads <= 1 || count === null) {
+  if (parallelReads <= 1 || count === null || (count.ok && count.value < fromUsers)) {
     yield* sequential(client);
     return;
   }

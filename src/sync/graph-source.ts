@@ -12,9 +12,21 @@ export interface GraphSourceOptions {
    * `/users` in one sequential listing.
    */
   parallelReads?: number | undefined;
+  /**
+   * The smallest directory read in partitions (default {@link PARALLEL_FROM_USERS}): below
+   * it one sequential listing needs fewer rounds of requests than 44 partitions.
+   */
+  parallelFromUsers?: number | undefined;
 }
 
 export const DEFAULT_PARALLEL_READS = 4;
+
+/**
+ * 44 partitions cost at least 44 requests (one per empty partition), read `parallelReads` at
+ * a time, against one request per 999 users read one after the other: with 4 at once they
+ * pay off from about 15 pages. Small directories keep the one listing (and its 1–15 requests).
+ */
+export const PARALLEL_FROM_USERS = 15_000;
 
 /**
  * Adapts the Graph client to the engine. A full round takes a "from now" delta link first,
@@ -31,7 +43,12 @@ export function graphUserSource(client: GraphClient, options: GraphSourceOptions
         client.latestDeltaLink(),
         parallelReads > 1 ? settle(client.countUsers()) : null,
       ]);
-      yield* fullListing(client, parallelReads, count);
+      yield* fullListing(
+        client,
+        parallelReads,
+        count,
+        options.parallelFromUsers ?? PARALLEL_FROM_USERS,
+      );
       yield { users: [], removed: [], invalid: [], deltaLink };
     },
     groupMembers: (start) => client.groupMembersDelta(start),

@@ -44,6 +44,8 @@ export interface SyncServiceDeps {
   graphTimeoutMs?: number | undefined;
   /** UPN partitions a full run reads at once (GRAPH_PARALLEL_READS; default 4, 1 = sequential). */
   graphParallelReads?: number | undefined;
+  /** The smallest directory a full run reads in partitions (tests lower it; see graph-source.ts). */
+  graphParallelFromUsers?: number | undefined;
   onGraphEvent?: ((e: GraphEvent) => void) | undefined;
   workerId?: string;
   /** A running run without a heartbeat for this long is taken over (default 60 s). */
@@ -133,6 +135,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
     openSource: async (integration: IntegrationRow, onWait) =>
       graphUserSource(await clientFor(integration.id, onWait), {
         parallelReads: deps.graphParallelReads,
+        parallelFromUsers: deps.graphParallelFromUsers,
       }),
     classify: classifyFailure,
   };

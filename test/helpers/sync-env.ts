@@ -209,6 +209,9 @@ export async function createSyncEnv(
     extraCaPem: [emulator.caCertPem],
     graphTimeoutMs: options.graphTimeoutMs ?? 5000,
     graphParallelReads: options.graphParallelReads,
+    // A test that sets the parallelism wants partitions whatever the tenant's size; the
+    // others read small tenants in one listing, as the product does.
+    graphParallelFromUsers: options.graphParallelReads === undefined ? undefined : 0,
   });
   const ctx: AppContext = {
     config: { ...loadConfig({ DATABASE_URL: DEFAULT_DATABASE_URL }), deactivatedRetentionDays: 90 },
