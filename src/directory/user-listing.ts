@@ -100,6 +100,15 @@ export interface ListingPlan {
  */
 const HIT_LOOKUP_MAX = 2_000;
 
+/** Rows of a partition's source a page first looks at before counting hits. */
+const FIRST_LOOK_ROWS = 1_000;
+
+/**
+ * The two thresholds above. Tests lower them so that a few dozen users exercise every
+ * source (few hits, many hits, first rows filling the page or not).
+ */
+export const listingThresholds = { hitLookupMax: HIT_LOOKUP_MAX, firstLookRows: FIRST_LOOK_ROWS };
+
 /** The suffix of the partition's trigram table (SQLite) or index (PostgreSQL), migration 100. */
 function partitionSuffix(b: Branch): string {
   return `${b.status === 'active' ? 'a' : 'd'}${b.assigned}`;
@@ -179,11 +188,11 @@ async function planListing(
         rowid: number;
       }>`select rowid from ${sql.table(table)} where ${sql.table(
         table,
-      )} match ${phrase} limit ${HIT_LOOKUP_MAX + 1}`.execute(db);
+      )} match ${phrase} limit ${listingThresholds.hitLookupMax + 1}`.execute(db);
       branches.push({
         branch,
         source:
-          rows.rows.length <= HIT_LOOKUP_MAX
+          rows.rows.length <= listingThresholds.hitLookupMax
             ? { kind: 'hits', column: 'rowid', keys: rows.rows.map((r) => r.rowid) }
             : counting && source.kind === 'range'
               ? { kind: 'fts', table, phrase }
@@ -198,12 +207,12 @@ async function planListing(
         .where('status', '=', branch.status)
         .where('assigned', '=', branch.assigned)
         .where(sql<boolean>`search_key like ${`%${likeEscape(term)}%`} escape '\\'`)
-        .limit(HIT_LOOKUP_MAX + 1)
+        .limit(listingThresholds.hitLookupMax + 1)
         .execute();
       branches.push({
         branch,
         source:
-          rows.length <= HIT_LOOKUP_MAX
+          rows.length <= listingThresholds.hitLookupMax
             ? { kind: 'hits', column: 'id', keys: rows.map((r) => r.id) }
             : source,
       });
@@ -212,11 +221,8 @@ async function planListing(
   return { term, branches };
 }
 
-/** Rows of a partition's source a page first looks at before counting hits (PostgreSQL). */
-const FIRST_LOOK_ROWS = 1_000;
-
 /**
- * The ids of the partition's page when it fills from the first FIRST_LOOK_ROWS rows of its
+ * The ids of the partition's page when it fills from the first `firstLookRows` rows of its
  * source after the cursor: those rows then hold the page exactly (any later match has a
  * larger id), so no hit needs counting; also when the source ends within those rows.
  * Undefined otherwise. Costs at most those rows (twice, when the page does not fill).
@@ -229,7 +235,7 @@ async function firstRowsPage(
   bp: BranchPlan,
   page: { limit: number; after: string | undefined },
 ): Promise<string[] | undefined> {
-  if (page.limit + 1 > FIRST_LOOK_ROWS) return undefined;
+  if (page.limit + 1 > listingThresholds.firstLookRows) return undefined;
   // No member of the unit in the partition (the unassigned users have no unit, say).
   if (
     bp.source.kind === 'unit' &&
@@ -240,7 +246,7 @@ async function firstRowsPage(
   const { rows, key } = partitionRows(db, orgId, bp, []);
   const first = (page.after !== undefined ? rows.where(key, '>', page.after) : rows)
     .orderBy(key)
-    .limit(FIRST_LOOK_ROWS);
+    .limit(listingThresholds.firstLookRows);
   // The filters see the first rows under the table's name, as they would the table.
   const found = await db
     .selectFrom(first.as('users'))
@@ -253,8 +259,14 @@ async function firstRowsPage(
   // Fewer matches: they are all there are when the unit has no more members in the
   // partition than looked at (often none: unassigned users have no unit).
   if (bp.source.kind !== 'unit') return undefined;
-  const seen = await countMembers(db, bp.source.unitId, bp.branch, page.after, FIRST_LOOK_ROWS);
-  return seen < FIRST_LOOK_ROWS ? found.map((r) => r.id) : undefined;
+  const seen = await countMembers(
+    db,
+    bp.source.unitId,
+    bp.branch,
+    page.after,
+    listingThresholds.firstLookRows,
+  );
+  return seen < listingThresholds.firstLookRows ? found.map((r) => r.id) : undefined;
 }
 
 /**
