@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { ensurePrivateDatabaseFile, ensurePrivateDir } from './private-files.ts';
+import { startCheckpointer } from './sqlite-checkpointer.ts';
 import type { Database } from './schema.ts';
 
 export type DialectKind = 'sqlite' | 'postgres';
@@ -36,11 +37,25 @@ export function openDatabase(database: Config['database']): DatabaseHandle {
     // 64 MiB page cache (the default is 2 MiB): a sync page touches several indexes of large
     // tables, and re-reading their pages from disk dominated full runs.
     sqlite.pragma('cache_size = -65536');
-    // Checkpoint the WAL every ~40 MiB instead of every 4 MiB: each checkpoint syncs the
-    // database file, and frequent ones made commits the largest cost of a full run.
-    sqlite.pragma('wal_autocheckpoint = 10000');
+    if (database.path === ':memory:') {
+      const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+      return { db, dialect: 'sqlite', close: () => db.destroy() };
+    }
+    // Checkpoints run on a worker thread (db/sqlite-checkpointer.ts). The automatic one stays
+    // as a safety net far above what the worker lets the WAL grow to, and a WAL reset after
+    // a large run is truncated back to 64 MiB.
+    const checkpointer = startCheckpointer(database.path);
+    sqlite.pragma('wal_autocheckpoint = 100000');
+    sqlite.pragma('journal_size_limit = 67108864');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'sqlite',
+      async close() {
+        await checkpointer.stop();
+        await db.destroy();
+      },
+    };
   }
   const pool = new pg.Pool({ connectionString: database.url, max: 10 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

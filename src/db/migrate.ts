@@ -12,6 +12,7 @@ import { graphSubscriptions } from './migrations/050-graph-subscriptions.ts';
 import { runWaiting } from './migrations/080-run-waiting.ts';
 import { groupMembersRound } from './migrations/090-group-members-round.ts';
 import { listingPartitions } from './migrations/100-listing-partitions.ts';
+import { mirrorWritePath } from './migrations/120-mirror-write-path.ts';
 
 /** Migrations in order. Append only: never edit one that has shipped. */
 function migrations(dialect: DialectKind): Record<string, Migration> {
@@ -28,6 +29,7 @@ function migrations(dialect: DialectKind): Record<string, Migration> {
     '080-run-waiting': runWaiting(),
     '090-group-members-round': groupMembersRound(),
     '100-listing-partitions': listingPartitions(dialect),
+    '120-mirror-write-path': mirrorWritePath(),
   };
 }
 

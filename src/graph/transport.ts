@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { TransportError, classifyTransportFailure } from './transport-error.ts';
 
@@ -59,9 +59,13 @@ export function getDispatcher(
   const options: EnvHttpProxyAgent.Options = { keepAliveTimeout: 10_000 };
   if (extraCaPem.length > 0) {
     const ca = [...rootCertificates, ...readExtraCaFile(nodeExtraCaCertsFile), ...extraCaPem];
-    options.connect = { ca };
+    // One secure context for every connection: given `ca` alone, each new TLS connection
+    // parsed the ~150 root certificates again (tens of milliseconds, the largest cost of an
+    // idle incremental run, whose keep-alive connection has long expired).
+    const secureContext = createSecureContext({ ca });
+    options.connect = { secureContext };
     // Through a proxy, the TLS session with Microsoft is opened by the tunnel, not `connect`.
-    options.requestTls = { ca };
+    options.requestTls = { secureContext };
   }
   const dispatcher = new EnvHttpProxyAgent(options);
   dispatchers.set(key, dispatcher);

@@ -1,6 +1,7 @@
 import { newId } from '../db/ids.ts';
 import { addDays } from '../clock.ts';
 import { chunks } from '../db/chunks.ts';
+import { insertAll } from '../db/bulk-insert.ts';
 import type { Db, DeactivationReason } from '../db/schema.ts';
 import type { ChangeDetails } from './change-details.ts';
 import { refreshSearchKeys } from '../directory/users.ts';
@@ -129,7 +130,7 @@ export async function applyPlans(
         updated_at: now,
       };
     });
-    for (const batch of chunks(users, 1000)) await db.insertInto('users').values(batch).execute();
+    await insertAll(db, 'users', users, USER_COLUMN_TYPES);
     await insertMemberships(
       db,
       creates.flatMap((p) =>
@@ -217,13 +218,11 @@ async function insertMemberships(
     managed_by: integrationId,
     created_at: now,
   }));
-  for (const batch of chunks(rows, 1000))
-    await db.insertInto('memberships').values(batch).execute();
+  await insertAll(db, 'memberships', rows, MEMBERSHIP_COLUMN_TYPES);
   const types = items.flatMap((x, i) =>
     x.m.userTypeIds.map((t) => ({ membership_id: rows[i]?.id ?? '', user_type_id: t })),
   );
-  for (const batch of chunks(types, 2000))
-    await db.insertInto('membership_user_types').values(batch).execute();
+  await insertAll(db, 'membership_user_types', types, MEMBERSHIP_TYPE_COLUMN_TYPES);
 }
 
 export async function insertChangeRows(
@@ -241,9 +240,44 @@ export async function insertChangeRows(
     details: JSON.stringify(r.details),
     created_at: now,
   }));
-  for (const batch of chunks(values, 1000))
-    await db.insertInto('run_changes').values(batch).execute();
+  await insertAll(db, 'run_changes', values, CHANGE_COLUMN_TYPES);
 }
+
+/** The columns of each bulk insert with their PostgreSQL types (db/bulk-insert.ts). */
+const USER_COLUMN_TYPES = {
+  id: 'text',
+  org_id: 'text',
+  first_name: 'text',
+  last_name: 'text',
+  email: 'text',
+  status: 'text',
+  deactivated_at: 'text',
+  deactivation_reason: 'text',
+  purge_after: 'text',
+  source_integration_id: 'text',
+  source_external_id: 'text',
+  assigned: 'int',
+  search_key: 'text',
+  created_at: 'text',
+  updated_at: 'text',
+} as const;
+const MEMBERSHIP_COLUMN_TYPES = {
+  id: 'text',
+  user_id: 'text',
+  unit_id: 'text',
+  managed_by: 'text',
+  created_at: 'text',
+} as const;
+const MEMBERSHIP_TYPE_COLUMN_TYPES = { membership_id: 'text', user_type_id: 'text' } as const;
+const CHANGE_COLUMN_TYPES = {
+  run_id: 'text',
+  external_id: 'text',
+  user_id: 'text',
+  action: 'text',
+  subject: 'text',
+  details: 'text',
+  created_at: 'text',
+} as const;
 
 /** Deactivation fields for a user deactivated now (SPEC §4.4). */
 export function deactivationSet(reason: DeactivationReason, now: Date, retentionDays: number) {

@@ -7,7 +7,7 @@ import {
 } from '../integrations/repository.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, IntegrationsTable, RunWaitingReason } from '../db/schema.ts';
-import { refreshStatistics } from '../db/statistics.ts';
+import { refreshStatistics, refreshStatisticsLater } from '../db/statistics.ts';
 import type { Logger } from '../log.ts';
 import {
   clearRunMarks,
@@ -165,9 +165,10 @@ async function executeClaimed(
       await refreshGroupScope(db, integration, (start) => source.groupMembers(start));
     }
     // A large round changed the mirror's size or contents a lot: fresh planner statistics
-    // before the reconcile reads it.
+    // before the reconcile reads it. Only the mirror: the directory's tables change in the
+    // reconcile, and were refreshed after the last large one.
     const read = (await getRunRow(db, runId))?.users_read ?? 0;
-    if (read >= BIG) await refreshStatistics(db, ['entra_users', 'users', 'memberships']);
+    if (read >= BIG) await refreshStatistics(db, ['entra_users']);
     // Settings may have changed while Graph was read: reconcile with what holds now.
     const current = (await loadIntegration(db, integrationId)) ?? integration;
     const config = await loadConfig(db, current);
@@ -187,13 +188,8 @@ async function executeClaimed(
     const result = dryRun
       ? await previewReconcile(deps, runId, scope)
       : await reconcile(db, scope, runRecordSink(runId, now));
-    // The reconcile settled (or created) many rows: the partial index of rows to do has
-    // emptied and the directory grew, so plans made on the old statistics would scan.
     const counts = (await getRun(db, runId))?.counts;
-    if (!dryRun && (read >= BIG || (counts && counts.created + counts.linked >= BIG))) {
-      await refreshStatistics(db, ['entra_users', 'users', 'memberships', 'membership_user_types']);
-    }
-    return await finish(deps, runId, integration, {
+    const ended = await finish(deps, runId, integration, {
       dryRun,
       graph: requested !== 'reconcile',
       deltaLink,
@@ -201,6 +197,17 @@ async function executeClaimed(
       unassignmentThreshold: scope.unassignmentThreshold ?? 0,
       result,
     });
+    // The reconcile settled (or created) many rows: the partial index of rows to do has
+    // emptied and the directory grew, so the next runs' plans need fresh statistics. The run
+    // has ended: they are refreshed without making it wait.
+    if (!dryRun && (read >= BIG || (counts && counts.created + counts.linked >= BIG))) {
+      refreshStatisticsLater(
+        db,
+        ['entra_users', 'users', 'memberships', 'membership_user_types'],
+        runLog,
+      );
+    }
+    return ended;
   } catch (err) {
     const info = deps.classify(err);
     runLog.warn(

@@ -1,5 +1,7 @@
 import { sql, type Expression } from 'kysely';
 import { chunks } from '../../db/chunks.ts';
+import { dialectOf } from '../../db/dialect-of.ts';
+import { columnsOf, unnestRows } from '../../db/unnest.ts';
 import type { Db, MirrorTodo } from '../../db/schema.ts';
 import { canonicalEntraUser, type EntraUser } from '../entra-user.ts';
 import type { RemovedReason } from '../map.ts';
@@ -25,6 +27,22 @@ export type MirrorEntry =
 export function mirrorData(u: EntraUser): string {
   return JSON.stringify(canonicalEntraUser(u));
 }
+
+/** The columns a mirror upsert writes, with their PostgreSQL types (db/unnest.ts). */
+const MIRROR_COLUMN_TYPES = {
+  integration_id: 'text',
+  external_id: 'text',
+  email: 'text',
+  data: 'text',
+  removed: 'int',
+  removed_reason: 'text',
+  invalid_property: 'text',
+  last_run_id: 'text',
+  todo: 'int',
+  outcome: 'text',
+  changed_at: 'text',
+  updated_at: 'text',
+} as const;
 
 /**
  * Upserts one page of entries and marks them seen by `runId`. A row whose values, removal or
@@ -68,10 +86,18 @@ export async function upsertMirrorPage(
     or coalesce(entra_users.invalid_property, '') <> coalesce(excluded.invalid_property, '')
     or (not ${keeps} and entra_users.data <> excluded.data)
   )`;
-  for (const batch of chunks(rows, 500)) {
-    await db
-      .insertInto('entra_users')
-      .values(batch)
+  const postgres = dialectOf(db) === 'postgres';
+  // PostgreSQL takes the page as column arrays in one statement (db/unnest.ts); SQLite binds
+  // at most 32,766 parameters per statement, so it takes 500 rows at a time.
+  for (const batch of postgres ? [rows] : chunks(rows, 500)) {
+    const insert = db.insertInto('entra_users');
+    await (
+      postgres
+        ? insert
+            .columns(columnsOf(MIRROR_COLUMN_TYPES))
+            .expression(unnestRows(batch, MIRROR_COLUMN_TYPES))
+        : insert.values(batch)
+    )
       .onConflict((oc) =>
         oc.columns(['integration_id', 'external_id']).doUpdateSet({
           email: sql`case when ${keeps} then entra_users.email else excluded.email end`,
@@ -226,13 +252,23 @@ export async function recordOutcomes(
   previous?: ReadonlyMap<string, { outcome?: string | null; todo?: number }>,
 ): Promise<void> {
   const groups = new Map<string, { o: RowOutcome; ids: string[] }>();
+  const changed: { external_id: string; outcome: string; todo: number }[] = [];
   for (const [id, o] of outcomes) {
     const before = previous?.get(id);
     if (before && before.outcome === o.outcome && before.todo === o.todo) continue;
+    changed.push({ external_id: id, outcome: o.outcome, todo: o.todo });
     const key = `${o.outcome}:${o.todo}`;
     const g = groups.get(key);
     if (g) g.ids.push(id);
     else groups.set(key, { o, ids: [id] });
+  }
+  if (!changed.length) return;
+  if (dialectOf(db) === 'postgres') {
+    // One statement for the whole batch, whatever the mix of outcomes (db/unnest.ts).
+    await sql`update entra_users as e set outcome = u.outcome, todo = u.todo
+      from (${unnestRows(changed, OUTCOME_COLUMN_TYPES)}) as u
+      where e.integration_id = ${integrationId} and e.external_id = u.external_id`.execute(db);
+    return;
   }
   for (const { o, ids } of groups.values()) {
     for (const list of chunks(ids, 500)) {
@@ -245,6 +281,8 @@ export async function recordOutcomes(
     }
   }
 }
+
+const OUTCOME_COLUMN_TYPES = { external_id: 'text', outcome: 'text', todo: 'int' } as const;
 
 /** How many deactivations (or membership removals) are pending: decided, not yet applied. */
 export async function countPending(
