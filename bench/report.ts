@@ -275,6 +275,7 @@ const SEARCH_QUERIES: [label: string, goal: boolean][] = [
   ['search rare (1 hit)', true],
   ['search accent (10%)', true],
   ['search 10% term, Unassigned (0 hits there)', true],
+  ['search 10% term, Deactivated (0 hits there)', true],
   ['search none', true],
   ['filter unit', true],
   ['filter unit+search', true],

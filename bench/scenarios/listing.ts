@@ -106,6 +106,7 @@ export async function listing(dialect: DialectKind, users: number): Promise<Scen
       ['search accent (10%)', 'search=ZOE', '/users'],
       // The same term on the Unassigned tab, where no user holds it: a page with few matches.
       ['search 10% term, Unassigned (0 hits there)', 'assignment=unassigned&search=ZOE', '/users'],
+      ['search 10% term, Deactivated (0 hits there)', 'status=deactivated&search=ZOE', '/users'],
       ['search none', 'search=nobody-has-this', '/users'],
       ['filter unit', `unitId=${unitIds[1]}`, '/users'],
       ['filter unit+search', `unitId=${unitIds[1]}&search=first1`, '/users'],

@@ -11,6 +11,7 @@ import { scopeExclusions } from './migrations/040-scope-exclusions.ts';
 import { graphSubscriptions } from './migrations/050-graph-subscriptions.ts';
 import { runWaiting } from './migrations/080-run-waiting.ts';
 import { groupMembersRound } from './migrations/090-group-members-round.ts';
+import { listingPartitions } from './migrations/100-listing-partitions.ts';
 import { mirrorWritePath } from './migrations/120-mirror-write-path.ts';
 
 /** Migrations in order. Append only: never edit one that has shipped. */
@@ -27,6 +28,7 @@ function migrations(dialect: DialectKind): Record<string, Migration> {
     '050-graph-subscriptions': graphSubscriptions(),
     '080-run-waiting': runWaiting(),
     '090-group-members-round': groupMembersRound(),
+    '100-listing-partitions': listingPartitions(dialect),
     '120-mirror-write-path': mirrorWritePath(),
   };
 }

@@ -123,6 +123,12 @@ export interface MembershipsTable {
   /** The integration that manages this membership, or null for a manual one. */
   managed_by: string | null;
   created_at: Iso;
+  /**
+   * The user's `status` and `assigned`, kept by triggers (migration 100), so a unit's members
+   * in one partition of the users list are an id-ordered index range.
+   */
+  user_status: Generated<UserStatus>;
+  user_assigned: Generated<Bool>;
 }
 
 export interface MembershipUserTypesTable {

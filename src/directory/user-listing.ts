@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
-import type { SelectQueryBuilder } from 'kysely';
-import type { Database, Db, UserStatus } from '../db/schema.ts';
+import { expressionBuilder, sql } from 'kysely';
+import type { Expression, Selectable, SelectQueryBuilder, SqlBool } from 'kysely';
+import type { Database, Db, UsersTable, UserStatus } from '../db/schema.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { normaliseEmail } from './email.ts';
 import { foldText } from './search-key.ts';
@@ -67,74 +67,222 @@ function likePrefix(text: string): string {
 }
 
 /**
- * How the list applies a search: not at all, by a `like` over `search_key` (PostgreSQL, where
- * a pg_trgm index serves it, or many hits), or by the rowids the SQLite trigram index found.
+ * Where one (status, assigned) partition's rows come from (issue 17):
+ * - `range`: its id-ordered range of `users_listing`, every filter tested per row (no filter,
+ *   or a search term frequent in the partition, which fills a page after a few rows);
+ * - `unit`: the unit's members in the partition, an id-ordered range of
+ *   `memberships_unit_listing` (the memberships carry their user's partition), so a partition
+ *   without members of the unit costs one index probe;
+ * - `hits`: the few users of the partition holding the search term, found by the partition's
+ *   trigram index (SQLite rowids, PostgreSQL ids) and sorted by id;
+ * - `fts` (SQLite, counting only): the partition's trigram table as a rowid set.
  */
-export type SearchStrategy =
-  | { kind: 'none' }
-  | { kind: 'like'; pattern: string }
-  | { kind: 'rows'; rowids: number[] }
-  /** SQLite, many hits, counting: the trigram index's rowids as a set, no text compared. */
-  | { kind: 'fts'; pattern: string }
-  /** Many hits (or no usable index), listing: a substring test while scanning in id order. */
-  | { kind: 'scan'; term: string };
+export type BranchSource =
+  | { kind: 'range' }
+  | { kind: 'unit'; unitId: string }
+  | { kind: 'hits'; column: 'rowid' | 'id'; keys: Array<string | number> }
+  | { kind: 'fts'; table: string; phrase: string };
 
-/** More hits than this and the id-ordered scan finds a page sooner than rowid lookups. */
-const ROWID_LOOKUP_MAX = 2_000;
+export interface BranchPlan {
+  branch: Branch;
+  source: BranchSource;
+}
 
-function likeSearch(query: UserListQuery): SearchStrategy {
-  const term = query.search !== undefined ? foldText(query.search) : '';
-  return term ? { kind: 'like', pattern: `%${likeEscape(term)}%` } : { kind: 'none' };
+/** The listing's plan: the folded search term (tested on every row read) and each partition's source. */
+export interface ListingPlan {
+  term: string;
+  branches: BranchPlan[];
 }
 
 /**
- * Picks the search strategy. On SQLite the FTS5 trigram table answers first (terms of 3+
- * characters): a rare term becomes a short rowid list, so finding nobody in a million users
- * costs an index probe instead of a scan; a frequent term keeps the scan, which fills a page
- * after a few rows.
+ * A partition holding at most this many hits of the term is read through its trigram index
+ * and sorted; with more, its id-ordered range fills a page after ~51 × size / hits rows.
  */
-async function searchStrategy(
-  db: Db,
-  query: UserListQuery,
-  counting = false,
-): Promise<SearchStrategy> {
-  const like = likeSearch(query);
-  if (like.kind !== 'like') return like;
-  const term = foldText(query.search ?? '');
-  if (dialectOf(db) === 'postgres') {
-    if (counting) return like;
-    // Probe the trigram index (if any) for how many rows hold the term.
-    const hits = await sql<{
+const HIT_LOOKUP_MAX = 2_000;
+
+/** Rows of a partition's source a page first looks at before counting hits. */
+const FIRST_LOOK_ROWS = 1_000;
+
+/**
+ * The two thresholds above. Tests lower them so that a few dozen users exercise every
+ * source (few hits, many hits, first rows filling the page or not).
+ */
+export const listingThresholds = { hitLookupMax: HIT_LOOKUP_MAX, firstLookRows: FIRST_LOOK_ROWS };
+
+/** The suffix of the partition's trigram table (SQLite) or index (PostgreSQL), migration 100. */
+function partitionSuffix(b: Branch): string {
+  return `${b.status === 'active' ? 'a' : 'd'}${b.assigned}`;
+}
+
+function searchTerm(query: UserListQuery): string {
+  return query.search !== undefined ? foldText(query.search) : '';
+}
+
+/** The plan that needs no index probe: unit filter by its index, anything else by range. */
+function staticPlan(query: UserListQuery): ListingPlan {
+  const source: BranchSource =
+    query.unitId !== undefined ? { kind: 'unit', unitId: query.unitId } : { kind: 'range' };
+  return {
+    term: searchTerm(query),
+    branches: listingBranches(query).map((branch) => ({ branch, source })),
+  };
+}
+
+/** A phrase query of FTS5: the term as one quoted string ("" escapes a quote). */
+function ftsPhrase(term: string): string {
+  return `"${term.replace(/"/g, '""')}"`;
+}
+
+const trigramIndexes = new WeakMap<object, Promise<boolean>>();
+
+/** Whether PostgreSQL has the partitions' pg_trgm indexes (migration 100 skips them without the extension). */
+function hasTrigramIndexes(db: Db): Promise<boolean> {
+  let known = trigramIndexes.get(db);
+  if (!known) {
+    known = sql<{
       n: number;
-    }>`select count(*) as n from (select 1 from users where search_key like ${like.pattern} escape '\\' limit ${ROWID_LOOKUP_MAX + 1}) x`.execute(
-      db,
-    );
-    return Number(hits.rows[0]?.n ?? 0) > ROWID_LOOKUP_MAX ? { kind: 'scan', term } : like;
+    }>`select count(*)::int as n from pg_indexes where indexname = 'users_search_trgm_a1'`
+      .execute(db)
+      .then((r) => Number(r.rows[0]?.n ?? 0) > 0);
+    trigramIndexes.set(db, known);
   }
-  // The trigram index needs 3+ characters and a pattern without ESCAPE (SQLite scans the
-  // whole table for `like … escape`), so a term holding a wildcard character keeps the scan.
-  if (Array.from(term).length < 3 || /[\\%_]/.test(term)) return { kind: 'scan', term };
-  const rows = await sql<{
-    rowid: number;
-  }>`select rowid from users_search where search_key like ${`%${term}%`} limit ${ROWID_LOOKUP_MAX + 1}`.execute(
-    db,
-  );
-  if (rows.rows.length > ROWID_LOOKUP_MAX) {
-    return counting ? { kind: 'fts', pattern: `%${term}%` } : { kind: 'scan', term };
-  }
-  return { kind: 'rows', rowids: rows.rows.map((r) => r.rowid) };
+  return known;
 }
 
 /**
- * The filters of the users list other than status and assignment (which pick index ranges):
- * email, prefix search, accent-insensitive search, integration, unit and user type.
+ * Picks each partition's source. With a search term of 3+ characters and a trigram index,
+ * every partition's hits are counted through its own index, bounded: few hits (none, in a
+ * partition nobody there matches) are fetched and sorted; many keep the id-ordered range.
+ * `counting`: the totals read every hit anyway, so many hits become a set from the index
+ * (SQLite) or a LIKE the partial GIN index serves (PostgreSQL) instead of a range.
  */
-function filtered<O>(
-  sel: SelectQueryBuilder<Database, 'users', O>,
+async function planListing(
+  db: Db,
+  orgId: string,
   query: UserListQuery,
-  search: SearchStrategy = { kind: 'none' },
-  dialect: DialectKind = 'sqlite',
-): SelectQueryBuilder<Database, 'users', O> {
+  page?: { limit: number; after: string | undefined },
+  counting = false,
+): Promise<ListingPlan> {
+  const plan = staticPlan(query);
+  const term = plan.term;
+  if (Array.from(term).length < 3) return plan;
+  const dialect = dialectOf(db);
+  if (dialect === 'postgres' && !(await hasTrigramIndexes(db))) return plan;
+  const branches: BranchPlan[] = [];
+  for (const { branch, source } of plan.branches) {
+    // Counting hits costs PostgreSQL a read of ~2,000 / density rows when the term is
+    // frequent (15–20 ms at 10 %), and a partition may hold few members of the unit: the
+    // page's first rows are looked at first (SQLite counts through FTS5 cheaply).
+    const first =
+      page &&
+      (dialect === 'postgres' || source.kind === 'unit') &&
+      (await firstRowsPage(db, orgId, query, plan, { branch, source }, page));
+    if (first) {
+      branches.push({ branch, source: { kind: 'hits', column: 'id', keys: first } });
+      continue;
+    }
+    if (dialect === 'sqlite') {
+      const table = `users_search_${partitionSuffix(branch)}`;
+      const phrase = ftsPhrase(term);
+      const rows = await sql<{
+        rowid: number;
+      }>`select rowid from ${sql.table(table)} where ${sql.table(
+        table,
+      )} match ${phrase} limit ${listingThresholds.hitLookupMax + 1}`.execute(db);
+      branches.push({
+        branch,
+        source:
+          rows.rows.length <= listingThresholds.hitLookupMax
+            ? { kind: 'hits', column: 'rowid', keys: rows.rows.map((r) => r.rowid) }
+            : counting && source.kind === 'range'
+              ? { kind: 'fts', table, phrase }
+              : source,
+      });
+    } else {
+      // Status and assigned as literals' values: the planner matches the partial index.
+      const rows = await db
+        .selectFrom('users')
+        .select('id')
+        .where('org_id', '=', orgId)
+        .where('status', '=', branch.status)
+        .where('assigned', '=', branch.assigned)
+        .where(sql<boolean>`search_key like ${`%${likeEscape(term)}%`} escape '\\'`)
+        .limit(listingThresholds.hitLookupMax + 1)
+        .execute();
+      branches.push({
+        branch,
+        source:
+          rows.length <= listingThresholds.hitLookupMax
+            ? { kind: 'hits', column: 'id', keys: rows.map((r) => r.id) }
+            : source,
+      });
+    }
+  }
+  return { term, branches };
+}
+
+/**
+ * The ids of the partition's page when it fills from the first `firstLookRows` rows of its
+ * source after the cursor: those rows then hold the page exactly (any later match has a
+ * larger id), so no hit needs counting; also when the source ends within those rows.
+ * Undefined otherwise. Costs at most those rows (twice, when the page does not fill).
+ */
+async function firstRowsPage(
+  db: Db,
+  orgId: string,
+  query: UserListQuery,
+  plan: ListingPlan,
+  bp: BranchPlan,
+  page: { limit: number; after: string | undefined },
+): Promise<string[] | undefined> {
+  if (page.limit + 1 > listingThresholds.firstLookRows) return undefined;
+  // No member of the unit in the partition (the unassigned users have no unit, say).
+  if (
+    bp.source.kind === 'unit' &&
+    (await countMembers(db, bp.source.unitId, bp.branch, page.after, 1)) === 0
+  ) {
+    return [];
+  }
+  const { rows, key } = partitionRows(db, orgId, bp, []);
+  const first = (page.after !== undefined ? rows.where(key, '>', page.after) : rows)
+    .orderBy(key)
+    .limit(listingThresholds.firstLookRows);
+  // The filters see the first rows under the table's name, as they would the table.
+  const found = await db
+    .selectFrom(first.as('users'))
+    .select('users.id')
+    .where((eb) => eb.and(rowFilters(query, plan, bp.source, dialectOf(db), false)))
+    .orderBy('users.id')
+    .limit(page.limit + 1)
+    .execute();
+  if (found.length > page.limit) return found.map((r) => r.id);
+  // Fewer matches: they are all there are when the unit has no more members in the
+  // partition than looked at (often none: unassigned users have no unit).
+  if (bp.source.kind !== 'unit') return undefined;
+  const seen = await countMembers(
+    db,
+    bp.source.unitId,
+    bp.branch,
+    page.after,
+    listingThresholds.firstLookRows,
+  );
+  return seen < listingThresholds.firstLookRows ? found.map((r) => r.id) : undefined;
+}
+
+/**
+ * The filters of the users list other than status and assignment (which pick partitions),
+ * tested on each row read: email, prefix search, substring search, integration, unit (unless
+ * the rows come from the unit's index) and user type.
+ */
+function rowFilters(
+  query: UserListQuery,
+  plan: ListingPlan,
+  source: BranchSource,
+  dialect: DialectKind,
+  counting: boolean,
+): Array<Expression<SqlBool>> {
+  const eb = expressionBuilder<Database, 'users'>();
+  const out: Array<Expression<SqlBool>> = [];
   // PostgreSQL turns EXISTS into a semi-join over every membership of the unit and sorts;
   // OFFSET 0 keeps it a per-row probe of the (user_id, unit_id) index, so a page reads a page
   // of users in id order and stops (SQLite probes per row anyway, and has no bare OFFSET).
@@ -142,36 +290,43 @@ function filtered<O>(
     dialect === 'postgres' ? q.offset(0) : q;
   const email = query.email !== undefined ? normaliseEmail(query.email) : undefined;
   const q = query.q?.trim().toLowerCase();
-  if (email !== undefined) sel = sel.where('email', '=', email);
-  if (search.kind === 'rows') {
-    // The few rows the trigram index found: looked up by rowid, nothing scanned.
-    if (search.rowids.length === 0) return sel.where(sql<boolean>`1 = 0`);
-    sel = sel.where(sql<boolean>`users.rowid in (${sql.join(search.rowids)})`);
-  } else if (search.kind === 'fts') {
-    sel = sel.where(
-      sql<boolean>`users.rowid in (select rowid from users_search where search_key like ${search.pattern})`,
+  if (email !== undefined) out.push(eb('users.email', '=', email));
+  if (source.kind === 'hits') {
+    if (source.keys.length === 0) return [sql<SqlBool>`1 = 0`];
+    out.push(
+      source.column === 'rowid'
+        ? sql<SqlBool>`users.rowid in (${sql.join(source.keys)})`
+        : sql<SqlBool>`users.id in (${sql.join(source.keys)})`,
     );
-  } else if (search.kind === 'like') {
-    sel = sel.where(sql<boolean>`search_key like ${search.pattern} escape '\\'`);
-  } else if (search.kind === 'scan') {
-    // Many hits: the id-ordered scan fills a page after a few rows. A plain substring test
-    // (no pattern, so no escaping) is cheaper than LIKE and no index can be used for it, so
-    // PostgreSQL does not read every hit through the trigram index and sort them.
-    sel = sel.where(
+  } else if (source.kind === 'fts') {
+    out.push(
+      sql<SqlBool>`users.rowid in (select rowid from ${sql.table(source.table)} where ${sql.table(
+        source.table,
+      )} match ${source.phrase})`,
+    );
+  }
+  if (plan.term) {
+    // The exact test on every row read (the trigram index may over-match): a plain substring
+    // test, cheaper than LIKE and needing no escaping. Counting on PostgreSQL uses LIKE, which
+    // the partition's GIN index serves.
+    out.push(
       dialect === 'postgres'
-        ? sql<boolean>`strpos(search_key, ${search.term}) > 0`
-        : sql<boolean>`instr(search_key, ${search.term}) > 0`,
+        ? counting
+          ? sql<SqlBool>`users.search_key like ${`%${likeEscape(plan.term)}%`} escape '\\'`
+          : sql<SqlBool>`strpos(users.search_key, ${plan.term}) > 0`
+        : sql<SqlBool>`instr(users.search_key, ${plan.term}) > 0`,
     );
   }
   if (query.integrationId !== undefined) {
-    sel = sel.where('source_integration_id', '=', query.integrationId);
+    out.push(eb('users.source_integration_id', '=', query.integrationId));
   }
-  if (query.unitId !== undefined) {
+  if (query.unitId !== undefined && source.kind !== 'unit') {
     const unitId = query.unitId;
-    sel = sel.where(({ exists, selectFrom }) =>
-      exists(
+    out.push(
+      eb.exists(
         probe(
-          selectFrom('memberships as m')
+          eb
+            .selectFrom('memberships as m')
             .select('m.id')
             .whereRef('m.user_id', '=', 'users.id')
             .where('m.unit_id', '=', unitId),
@@ -181,10 +336,11 @@ function filtered<O>(
   }
   if (query.userTypeId !== undefined) {
     const typeId = query.userTypeId;
-    sel = sel.where(({ exists, selectFrom }) =>
-      exists(
+    out.push(
+      eb.exists(
         probe(
-          selectFrom('memberships as m')
+          eb
+            .selectFrom('memberships as m')
             .innerJoin('membership_user_types as t', 't.membership_id', 'm.id')
             .select('m.id')
             .whereRef('m.user_id', '=', 'users.id')
@@ -196,21 +352,110 @@ function filtered<O>(
   if (q) {
     const pattern = likePrefix(q);
     // ESCAPE is spelled out: SQLite has no default escape character for LIKE.
-    sel = sel.where(
-      sql<boolean>`(lower(first_name) like ${pattern} escape '\\' or lower(last_name) like ${pattern} escape '\\' or email like ${pattern} escape '\\')`,
+    out.push(
+      sql<SqlBool>`(lower(users.first_name) like ${pattern} escape '\\' or lower(users.last_name) like ${pattern} escape '\\' or users.email like ${pattern} escape '\\')`,
     );
   }
-  return sel;
+  return out;
+}
+
+/** The users of a partition with these filters, read from its source, as `users.*`. */
+function partitionRows(
+  db: Db,
+  orgId: string,
+  { branch, source }: BranchPlan,
+  filters: ReadonlyArray<Expression<SqlBool>>,
+): { rows: SelectQueryBuilder<Database, 'users', Selectable<UsersTable>>; key: 'users.id' } {
+  const dialect = dialectOf(db);
+  if (source.kind === 'unit') {
+    // Driven by the unit's index range in user id order. PostgreSQL would merge-join it with
+    // every user of the organisation; the LATERAL lookup (LIMIT 1 keeps it from being pulled
+    // up into a join) makes it a primary-key probe per member. SQLite probes per row anyway.
+    const members = db
+      .selectFrom('memberships as um')
+      .where('um.unit_id', '=', source.unitId)
+      .where('um.user_status', '=', branch.status)
+      .where('um.user_assigned', '=', branch.assigned);
+    const joined =
+      dialect === 'postgres'
+        ? members.innerJoinLateral(
+            (eb) =>
+              eb
+                .selectFrom('users')
+                .selectAll()
+                .whereRef('users.id', '=', 'um.user_id')
+                .limit(1)
+                .as('users'),
+            (join) => join.onTrue(),
+          )
+        : members.innerJoin('users', 'users.id', 'um.user_id');
+    const rows = joined
+      .where('users.org_id', '=', orgId)
+      .where((eb) => eb.and([...filters]))
+      .selectAll('users');
+    // The members' user ids are the users' ids; ordering by the index's column lets the
+    // range give the order.
+    return {
+      rows: rows as unknown as SelectQueryBuilder<Database, 'users', Selectable<UsersTable>>,
+      key: 'um.user_id' as unknown as 'users.id',
+    };
+  }
+  const rows = db
+    .selectFrom('users')
+    .where('users.org_id', '=', orgId)
+    .where('users.status', '=', branch.status)
+    .where('users.assigned', '=', branch.assigned)
+    .where((eb) => eb.and([...filters]))
+    .selectAll('users');
+  return { rows, key: 'users.id' };
+}
+
+/** How many members (up to `max`) the unit has in the partition after the cursor: its index alone. */
+async function countMembers(
+  db: Db,
+  unitId: string,
+  branch: Branch,
+  after: string | undefined,
+  max: number,
+): Promise<number> {
+  let members = db
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('unit_id', '=', unitId)
+    .where('user_status', '=', branch.status)
+    .where('user_assigned', '=', branch.assigned);
+  if (after !== undefined) members = members.where('user_id', '>', after);
+  const row = await db
+    .selectFrom(members.limit(max).as('w'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** One partition's page: `id > after ORDER BY id LIMIT limit + 1`, every filter applied. */
+function partitionPage(
+  db: Db,
+  orgId: string,
+  query: UserListQuery,
+  plan: ListingPlan,
+  bp: BranchPlan,
+  limit: number,
+  after: string | undefined,
+) {
+  const filters = rowFilters(query, plan, bp.source, dialectOf(db), false);
+  const { rows, key } = partitionRows(db, orgId, bp, filters);
+  const sel = after !== undefined ? rows.where(key, '>', after) : rows;
+  return sel.orderBy(key).limit(limit + 1);
 }
 
 /**
  * The listing query for one page (limit + 1 rows, to know whether another page follows).
  *
- * Keyset paging on the `users_listing` index (org_id, status, assigned, id): each allowed
- * (status, assigned) partition is read as its own index range `id > cursor ORDER BY id LIMIT
- * n+1`, and the partitions (at most four) are merged with UNION ALL. Every branch is a
- * bounded index scan, so a page costs the same on 1,000,000 users as on 100 and nothing is
- * sorted or filtered in JavaScript. Exported so a test can check the plan.
+ * Keyset paging: each allowed (status, assigned) partition is read as its own id-ordered
+ * source `id > cursor ORDER BY id LIMIT n+1` (see BranchSource), and the partitions (at most
+ * four) are merged with UNION ALL. Every branch is a bounded index scan or a few looked-up
+ * hits, so a page costs about the same on 1,000,000 users as on 100 and nothing is sorted or
+ * filtered in JavaScript. Exported so a test can check the plan.
  */
 export function userListingQuery(
   db: Db,
@@ -218,26 +463,10 @@ export function userListingQuery(
   query: UserListQuery,
   limit: number,
   after: string | undefined,
-  search: SearchStrategy = likeSearch(query),
+  plan: ListingPlan = staticPlan(query),
 ) {
-  const branchQuery = (b: Branch) => {
-    let sel = filtered(
-      db
-        .selectFrom('users')
-        .selectAll()
-        .where('org_id', '=', orgId)
-        .where('status', '=', b.status)
-        .where('assigned', '=', b.assigned),
-      query,
-      search,
-      dialectOf(db),
-    );
-    if (after !== undefined) sel = sel.where('id', '>', after);
-    return sel.orderBy('id').limit(limit + 1);
-  };
-
-  const branches = listingBranches(query).map((b, i) =>
-    db.selectFrom(branchQuery(b).as(`b${i}`)).selectAll(),
+  const branches = plan.branches.map((bp, i) =>
+    db.selectFrom(partitionPage(db, orgId, query, plan, bp, limit, after).as(`b${i}`)).selectAll(),
   );
   const [first, ...rest] = branches;
   if (!first) return undefined;
@@ -255,21 +484,16 @@ export async function countTabs(
   orgId: string,
   query: UserListQuery,
 ): Promise<{ all: number; unassigned: number; deactivated: number }> {
-  const search = await searchStrategy(db, query, true);
+  const all = { ...query, status: undefined, assignment: undefined };
+  const plan = await planListing(db, orgId, all, undefined, true);
   const n: Record<string, number> = {};
-  for (const b of listingBranches({})) {
-    const row = await filtered(
-      db
-        .selectFrom('users')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('org_id', '=', orgId)
-        .where('status', '=', b.status)
-        .where('assigned', '=', b.assigned),
-      query,
-      search,
-      dialectOf(db),
-    ).executeTakeFirst();
-    n[`${b.status}:${b.assigned}`] = Number(row?.n ?? 0);
+  for (const bp of plan.branches) {
+    const filters = rowFilters(all, plan, bp.source, dialectOf(db), true);
+    const row = await partitionRows(db, orgId, bp, filters)
+      .rows.clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    n[`${bp.branch.status}:${bp.branch.assigned}`] = Number(row?.n ?? 0);
   }
   const get = (k: string) => n[k] ?? 0;
   const deactivated = get('deactivated:0') + get('deactivated:1');
@@ -284,8 +508,8 @@ export async function countTabs(
 export async function listUsers(db: Db, orgId: string, query: UserListQuery): Promise<UserPage> {
   const limit = Math.min(Math.max(query.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const search = await searchStrategy(db, query);
-  const listing = userListingQuery(db, orgId, query, limit, after, search);
+  const plan = await planListing(db, orgId, query, { limit, after });
+  const listing = userListingQuery(db, orgId, query, limit, after, plan);
   if (!listing) return { items: [], nextCursor: null };
   const rows = await listing.execute();
 
@@ -305,7 +529,7 @@ export type UserFilters = Omit<UserListQuery, 'status' | 'assignment' | 'limit' 
 /**
  * Pages, in id order, of the organisation's active users without a membership that carries a
  * user type, under the list's filters (the Unassigned tab's rows exactly), for readers that
- * classify them. The search strategy is chosen once for all pages.
+ * classify them. The plan (which partition is read how) is made once for all pages.
  */
 export function unassignedUsersPages(
   db: Db,
@@ -313,10 +537,10 @@ export function unassignedUsersPages(
   filters: UserFilters = {},
 ): (after: string, limit: number) => Promise<User[]> {
   const query: UserListQuery = { ...filters, assignment: 'unassigned' };
-  let search: Promise<SearchStrategy> | undefined;
+  let plan: Promise<ListingPlan> | undefined;
   return async (after, limit) => {
-    search ??= searchStrategy(db, query);
-    const listing = userListingQuery(db, orgId, query, limit, after || undefined, await search);
+    plan ??= planListing(db, orgId, query);
+    const listing = userListingQuery(db, orgId, query, limit, after || undefined, await plan);
     if (!listing) return [];
     const rows = await listing.execute();
     return rows.slice(0, limit).map(toUser);
