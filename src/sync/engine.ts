@@ -250,6 +250,9 @@ async function readRound(
   early: EarlyScope | undefined,
 ): Promise<string | null> {
   const sink = runRecordSink(runId, () => deps.clock.now().toISOString());
+  // Entries read so far, and when the planner's statistics were last refreshed (below).
+  let read = 0;
+  let analyzedAt = 0;
   const { db } = deps;
   let deltaLink: string | null = null;
   let anonymous = 0;
@@ -284,6 +287,15 @@ async function readRound(
       );
     });
     if (page.deltaLink) deltaLink = page.deltaLink;
+    // A first round grows the mirror (and, creating early, the directory) from nothing:
+    // PostgreSQL planned the round's lookups by primary key as scans of a table its
+    // statistics still called empty, so each page cost more than the last (a 100,000-user
+    // full run: 60 s more). Refreshed each time the round has doubled what it read.
+    read += entries.length;
+    if (full && read >= BIG && read >= 2 * analyzedAt) {
+      await refreshStatistics(db, early ? ['entra_users', 'users'] : ['entra_users']);
+      analyzedAt = read;
+    }
     // While the next page is on its way (read-ahead), create the users this one settles.
     if (early && page.users.length) {
       await settlePage(
