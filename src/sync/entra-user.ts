@@ -91,7 +91,8 @@ export function entraLabel(u: EntraUser): string {
   const upn = text(u.userPrincipalName) || text(u.mail);
   // The whole label stays short: it is a heading in run logs, not a record of the values.
   if (name && upn) return safeText(`${name} <${upn}>`, 300);
-  return name || upn || safeText(u.id, 200);
+  // A given name and surname of 256 characters each are 513 without a UPN: clipped alike.
+  return safeText(name || upn, 300) || safeText(u.id, 200);
 }
 
 /** Graph caps these at 256 characters; the label does the same for hostile data. */

@@ -336,6 +336,29 @@ describe('hostile Entra data', () => {
     );
   });
 
+  it('keeps the label short when long emoji names come without a UPN (found by the property above)', () => {
+    const u = {
+      id: '00000000-0000-1000-8000-000000000000',
+      givenName: '😀'.repeat(300),
+      surname: '😀'.repeat(300),
+      displayName: null,
+      mail: null,
+      userPrincipalName: '   ',
+      accountEnabled: false,
+      userType: 'Member',
+    } as EntraUser;
+    const d = mapEntraUser(u, lookups, {
+      unitField: 'jobTitle',
+      userTypeField: 'companyName',
+      includeGuests: false,
+      deactivateDisabledUsers: false,
+      exclusionRules: [],
+      groupScope: false,
+    });
+    expect(d.label.length).toBeLessThan(1_000);
+    expect(storable(d.label)).toBe(true);
+  });
+
   it('planPage never throws and never plans a blank name or a duplicate email', () => {
     fc.assert(
       fc.property(
