@@ -179,6 +179,12 @@ function inScopeOf(alias: 'e') {
   );
 }
 
+/** A platform user is linked to the mirror row `e`. */
+const IS_LINKED = sql<boolean>`exists (select 1 from users u where u.source_integration_id = e.integration_id and u.source_external_id = e.external_id)`;
+
+/** Another present row of the integration carries the email of the mirror row `e`. */
+const EMAIL_SHARED = sql<boolean>`exists (select 1 from entra_users o where o.integration_id = e.integration_id and o.email = e.email and o.external_id <> e.external_id and o.removed = 0)`;
+
 /** The columns every reader of a mirror row for the reconcile needs (alias `e`). */
 const ROW_COLUMNS = [
   'e.external_id',
@@ -242,8 +248,7 @@ export async function candidateBatch(
       eb.or([eb('e.settled_run', 'is', null), eb('e.settled_run', '<>', settledBy)]),
     );
   }
-  const linked = sql<boolean>`exists (select 1 from users u where u.source_integration_id = e.integration_id and u.source_external_id = e.external_id)`;
-  q = q.where(opts.linked ? linked : sql<boolean>`not ${linked}`);
+  q = q.where(opts.linked ? IS_LINKED : sql<boolean>`not ${IS_LINKED}`);
   return (await q.execute()).map(toCandidate);
 }
 
@@ -581,28 +586,8 @@ export async function earlyCandidates(
       .where('e.removed', '=', 0)
       .where('e.invalid_property', 'is', null)
       .where('e.email', 'is not', null)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('users as u')
-              .select('u.id')
-              .whereRef('u.source_integration_id', '=', 'e.integration_id')
-              .whereRef('u.source_external_id', '=', 'e.external_id'),
-          ),
-        ),
-      )
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('entra_users as o')
-              .select('o.external_id')
-              .whereRef('o.integration_id', '=', 'e.integration_id')
-              .whereRef('o.email', '=', 'e.email')
-              .whereRef('o.external_id', '<>', 'e.external_id')
-              .where('o.removed', '=', 0),
-          ),
-        ),
-      )
+      .where(sql<boolean>`not ${IS_LINKED}`)
+      .where(sql<boolean>`not ${EMAIL_SHARED}`)
       .orderBy('e.external_id')
       .execute();
     out.push(...rows.map(toCandidate));
@@ -647,16 +632,7 @@ export async function earlyCollisions(
     .select(['e.external_id', 'u.id'])
     .where('e.integration_id', '=', integrationId)
     .where('e.settled_run', '=', runId)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('entra_users as o')
-          .select('o.external_id')
-          .whereRef('o.integration_id', '=', 'e.integration_id')
-          .whereRef('o.email', '=', 'e.email')
-          .whereRef('o.external_id', '<>', 'e.external_id')
-          .where('o.removed', '=', 0),
-      ),
-    )
+    .where(EMAIL_SHARED)
     .execute();
   return rows.map((r) => ({ externalId: r.external_id, userId: r.id }));
 }
