@@ -1,21 +1,12 @@
-import { createGraphClient } from '../../src/graph/client.ts';
-import { emulatorFromEnv, maxRssMiB, type ScenarioResult } from '../protocol.ts';
+import { emulatorClient } from '../emulator-client.ts';
+import { maxRssMiB, type ScenarioResult } from '../protocol.ts';
 
 /**
  * The floor: the same client pages through the same emulator exactly as a full run does
  * (latest delta link, then /users pages of 999 with read-ahead), with no database work.
  */
 export async function floor(users: number, latencyMs: number): Promise<ScenarioResult> {
-  const e = emulatorFromEnv();
-  const client = createGraphClient({
-    cloud: 'global',
-    tenantId: e.tenantId,
-    applicationId: e.clientId,
-    secret: e.secret,
-    authorityHost: e.origin,
-    graphEndpoint: e.origin,
-    extraCaPem: [e.caCertPem],
-  });
+  const client = emulatorClient();
   const t0 = performance.now();
   await client.latestDeltaLink();
   let read = 0;

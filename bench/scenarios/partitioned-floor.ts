@@ -1,6 +1,6 @@
-import { createGraphClient } from '../../src/graph/client.ts';
+import { emulatorClient } from '../emulator-client.ts';
 import { graphUserSource } from '../../src/sync/graph-source.ts';
-import { emulatorFromEnv, maxRssMiB, type ScenarioResult } from '../protocol.ts';
+import { maxRssMiB, type ScenarioResult } from '../protocol.ts';
 
 /**
  * The Graph side of a full run alone, exactly as the product reads it (issue 12): the
@@ -12,16 +12,7 @@ export async function partitionedFloor(
   latencyMs: number,
   parallelReads: number,
 ): Promise<ScenarioResult> {
-  const e = emulatorFromEnv();
-  const client = createGraphClient({
-    cloud: 'global',
-    tenantId: e.tenantId,
-    applicationId: e.clientId,
-    secret: e.secret,
-    authorityHost: e.origin,
-    graphEndpoint: e.origin,
-    extraCaPem: [e.caCertPem],
-  });
+  const client = emulatorClient();
   const t0 = performance.now();
   let read = 0;
   let notes = 0;
