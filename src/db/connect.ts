@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Config } from '../config.ts';
 import { ensurePrivateDatabaseFile, ensurePrivateDir } from './private-files.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
+import { withStatementCache } from './sqlite-statement-cache.ts';
 import type { Database } from './schema.ts';
 
 export type DialectKind = 'sqlite' | 'postgres';
@@ -38,7 +39,9 @@ export function openDatabase(database: Config['database']): DatabaseHandle {
     // tables, and re-reading their pages from disk dominated full runs.
     sqlite.pragma('cache_size = -65536');
     if (database.path === ':memory:') {
-      const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+      const db = new Kysely<Database>({
+        dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      });
       return { db, dialect: 'sqlite', close: () => db.destroy() };
     }
     // Checkpoints run on a worker thread (db/sqlite-checkpointer.ts). The automatic one stays
@@ -47,7 +50,9 @@ export function openDatabase(database: Config['database']): DatabaseHandle {
     const checkpointer = startCheckpointer(database.path);
     sqlite.pragma('wal_autocheckpoint = 100000');
     sqlite.pragma('journal_size_limit = 67108864');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    });
     return {
       db,
       dialect: 'sqlite',

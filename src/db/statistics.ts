@@ -15,10 +15,28 @@ type BigTable = 'entra_users' | 'users' | 'memberships' | 'membership_user_types
 export async function refreshStatistics(
   db: Kysely<Database>,
   tables: readonly BigTable[],
+  /**
+   * `quick`: sample 3,000 rows instead of 30,000. The plans that matter here only need to
+   * know roughly how big a table is and which values its few-valued columns hold; ANALYZE of
+   * a 100,000-user mirror took 330 ms at the default target and 20 ms at 10 (four tables:
+   * 645 → 58 ms), which a full round pays each time it doubles and before its reconcile.
+   */
+  precision: 'default' | 'quick' = 'default',
 ): Promise<void> {
   if (!(db.getExecutor().adapter instanceof PostgresAdapter) || !tables.length) return;
-  await sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}`.execute(db);
+  const analyze = sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}`;
+  if (precision === 'default') {
+    await analyze.execute(db);
+    return;
+  }
+  await db.transaction().execute(async (trx) => {
+    await sql`set local default_statistics_target = ${sql.lit(QUICK_TARGET)}`.execute(trx);
+    await analyze.execute(trx);
+  });
 }
+
+/** PostgreSQL samples 300 rows per unit of statistics target. */
+const QUICK_TARGET = 10;
 
 /**
  * {@link refreshStatistics} without waiting for it: after a run has ended, the statistics are
