@@ -16,6 +16,16 @@ export const GOALS = {
   notifyWorstS: 60,
 } as const;
 
+/** Issue 12's goals (full runs near the Graph floor, linear to 1,000,000 users). */
+export const GOALS_12 = {
+  floorRatioZeroLatency: 3,
+  wall1mOver100k: 11,
+  floorRatio300ms: 1.05,
+  incrementalOverFull: 1.0,
+  partitionedOverSequentialFloor: 0.35,
+  rss1mOver100k: 1.1,
+} as const;
+
 /** Everything one `npm run bench` measured. */
 export interface BenchReport {
   command: string;
@@ -390,6 +400,85 @@ export function goalRows(results: ScenarioResult[]): GoalRow[] {
             t.medianMs <= GOALS.notifyMedianS * 1000 &&
             t.worstMs <= GOALS.notifyWorstS * 1000
           : undefined,
+    });
+  }
+  rows.push(...issue12Rows(results));
+  return rows;
+}
+
+/** Pure: issue 12's goals against the measured figures (ratios within this one run). */
+export function issue12Rows(results: ScenarioResult[]): GoalRow[] {
+  const rows: GoalRow[] = [];
+  const full = (d: string, n: number, latencyMs = 0) => find(results, 'full', d, n, latencyMs);
+  const ratioRow = (goal: string, a?: number, b?: number, limit?: number, atLeast = false) => {
+    const ratio = a && b ? a / b : undefined;
+    rows.push({
+      goal,
+      measured: ratio ? `${f2(ratio)}×` : '–',
+      met: ratio && limit !== undefined ? (atLeast ? ratio >= limit : ratio <= limit) : undefined,
+    });
+  };
+  const floor100k = find(results, 'floor', 'none', 100_000)?.wallMs;
+  for (const d of ['sqlite', 'postgres']) {
+    ratioRow(
+      `issue 12: full 100,000 ÷ floor at 0 ms ≤ ${GOALS_12.floorRatioZeroLatency}× (${d})`,
+      full(d, 100_000)?.wallMs,
+      floor100k,
+      GOALS_12.floorRatioZeroLatency,
+    );
+  }
+  for (const d of ['sqlite', 'postgres']) {
+    const big = full(d, 1_000_000)?.wallMs;
+    rows.push({
+      goal: `issue 12: full 1,000,000 wall ÷ full 100,000 wall ≤ ${GOALS_12.wall1mOver100k}× (${d})`,
+      measured: big ? `${f2(big / (full(d, 100_000)?.wallMs ?? NaN))}×` : '– (run with --huge)',
+      met: big
+        ? big / (full(d, 100_000)?.wallMs ?? Infinity) <= GOALS_12.wall1mOver100k
+        : undefined,
+    });
+  }
+  for (const r of results.filter((x) => x.scenario === 'full' && x.latencyMs)) {
+    ratioRow(
+      `issue 12: full ${(r.users ?? 0).toLocaleString('en')} at ${r.latencyMs} ms ÷ floor ≤ ${GOALS_12.floorRatio300ms}× (${r.dialect})`,
+      r.wallMs,
+      find(results, 'floor', 'none', r.users ?? 0, r.latencyMs)?.wallMs,
+      GOALS_12.floorRatio300ms,
+    );
+  }
+  for (const d of ['sqlite', 'postgres']) {
+    // Users per second of an incremental round of 10,000 changes against the full run's.
+    const inc = results.find(
+      (x) => x.scenario === 'incremental' && x.dialect === d && x.timings?.changes === 10_000,
+    );
+    const f = full(d, 100_000);
+    ratioRow(
+      `issue 12: incremental 10,000 changes, users/s ÷ full run's users/s ≥ ${GOALS_12.incrementalOverFull} (${d})`,
+      inc?.wallMs ? 10_000 / inc.wallMs : undefined,
+      f?.wallMs ? 100_000 / f.wallMs : undefined,
+      GOALS_12.incrementalOverFull,
+      true,
+    );
+  }
+  const seqFloor = results.find(
+    (x) => x.scenario === 'partitioned-floor' && x.parallelReads === 1 && x.latencyMs === 300,
+  );
+  for (const r of results.filter(
+    (x) => x.scenario === 'partitioned-full' && x.latencyMs === 300 && (x.parallelReads ?? 1) > 1,
+  )) {
+    ratioRow(
+      `issue 12 (stretch): full ${(r.users ?? 0).toLocaleString('en')} at 300 ms in partitions ÷ sequential floor ≤ ${GOALS_12.partitionedOverSequentialFloor}× (${r.dialect})`,
+      r.wallMs,
+      seqFloor?.wallMs,
+      GOALS_12.partitionedOverSequentialFloor,
+    );
+  }
+  for (const d of ['sqlite', 'postgres']) {
+    const big = full(d, 1_000_000)?.maxRssMiB;
+    const base = full(d, 100_000)?.maxRssMiB;
+    rows.push({
+      goal: `issue 12: peak RSS at 1,000,000 ÷ at 100,000 ≤ ${GOALS_12.rss1mOver100k}× (${d})`,
+      measured: big && base ? `${f2(big / base)}×` : '– (run with --huge)',
+      met: big && base ? big / base <= GOALS_12.rss1mOver100k : undefined,
     });
   }
   return rows;

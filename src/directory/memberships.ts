@@ -2,7 +2,7 @@ import { newId } from '../db/ids.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Db } from '../db/schema.ts';
 import { refreshAssigned } from './assignment.ts';
-import { chunks } from '../db/chunks.ts';
+import { inListChunks } from '../db/chunks.ts';
 import { isUniqueViolation } from './db-errors.ts';
 import { withTransaction } from './transaction.ts';
 import type { Membership } from './types.ts';
@@ -19,7 +19,7 @@ export async function loadMemberships(
 ): Promise<Map<string, Membership[]>> {
   const byUser = new Map<string, Membership[]>();
   for (const id of userIds) byUser.set(id, []);
-  for (const ids of chunks([...new Set(userIds)], 1000)) {
+  for (const ids of inListChunks(db, [...new Set(userIds)], 1000)) {
     const rows = await db
       .selectFrom('memberships as m')
       .leftJoin('membership_user_types as t', 't.membership_id', 'm.id')

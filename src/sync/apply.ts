@@ -1,6 +1,6 @@
 import { newId } from '../db/ids.ts';
 import { addDays } from '../clock.ts';
-import { chunks } from '../db/chunks.ts';
+import { chunks, inListChunks } from '../db/chunks.ts';
 import { insertAll } from '../db/bulk-insert.ts';
 import type { Db, DeactivationReason } from '../db/schema.ts';
 import type { ChangeDetails } from './change-details.ts';
@@ -196,7 +196,7 @@ export async function applyPlans(
     await db.updateTable('users').set(set).where('id', '=', p.userId).execute();
   }
   for (const assigned of [0, 1] as const) {
-    for (const ids of chunks(onlyAssigned[assigned], 500)) {
+    for (const ids of inListChunks(db, onlyAssigned[assigned], 500)) {
       await db
         .updateTable('users')
         .set({ updated_at: now, assigned })

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { chunks } from '../db/chunks.ts';
+import { inListChunks } from '../db/chunks.ts';
 import type { Db, UsersTable } from '../db/schema.ts';
 import { loadMemberships } from '../directory/memberships.ts';
 import type { CurrentUser, ManagedMembership, PageState } from './plan.ts';
@@ -16,7 +16,7 @@ export async function loadPageState(
   emails: readonly string[],
 ): Promise<PageState> {
   const rows = new Map<string, Selectable<UsersTable>>();
-  for (const ids of chunks(externalIds, 1000)) {
+  for (const ids of inListChunks(db, externalIds, 1000)) {
     const found = await db
       .selectFrom('users')
       .selectAll()
@@ -25,7 +25,7 @@ export async function loadPageState(
       .execute();
     for (const r of found) rows.set(r.id, r);
   }
-  for (const list of chunks([...new Set(emails)], 1000)) {
+  for (const list of inListChunks(db, [...new Set(emails)], 1000)) {
     const found = await db
       .selectFrom('users')
       .selectAll()

@@ -1,5 +1,5 @@
 import { sql, type Expression } from 'kysely';
-import { chunks } from '../../db/chunks.ts';
+import { chunks, inListChunks } from '../../db/chunks.ts';
 import { dialectOf } from '../../db/dialect-of.ts';
 import { columnsOf, unnestRows } from '../../db/unnest.ts';
 import type { Db, MirrorTodo } from '../../db/schema.ts';
@@ -291,7 +291,7 @@ export async function recordOutcomes(
     return;
   }
   for (const { o, ids } of groups.values()) {
-    for (const list of chunks(ids, 500)) {
+    for (const list of inListChunks(db, ids, 500)) {
       await db
         .updateTable('entra_users')
         .set({ outcome: o.outcome, todo: o.todo })
@@ -391,7 +391,7 @@ export async function markForReconcile(
   integrationId: string,
   externalIds: readonly string[],
 ): Promise<void> {
-  for (const list of chunks(externalIds, 500)) {
+  for (const list of inListChunks(db, externalIds, 500)) {
     await db
       .updateTable('entra_users')
       .set({ todo: 1 })
@@ -602,7 +602,7 @@ export async function markSettledEarly(
   runId: string,
   externalIds: readonly string[],
 ): Promise<void> {
-  for (const list of chunks(externalIds, 500)) {
+  for (const list of inListChunks(db, externalIds, 500)) {
     await db
       .updateTable('entra_users')
       .set({ outcome: 'ok', todo: 0, settled_run: runId })
@@ -643,7 +643,7 @@ export async function unsettle(
   integrationId: string,
   externalIds: readonly string[],
 ): Promise<void> {
-  for (const list of chunks(externalIds, 500)) {
+  for (const list of inListChunks(db, externalIds, 500)) {
     await db
       .updateTable('entra_users')
       .set({ outcome: null, todo: 1, settled_run: null })
