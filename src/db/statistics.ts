@@ -3,7 +3,13 @@ import type { Logger } from '../log.ts';
 import type { Database } from './schema.ts';
 
 /** Tables whose size a synchronisation changes by the thousand. */
-type BigTable = 'entra_users' | 'users' | 'memberships' | 'membership_user_types';
+type BigTable =
+  | 'entra_users'
+  | 'users'
+  | 'memberships'
+  | 'membership_user_types'
+  | 'entra_group_members'
+  | 'entra_scope_users';
 
 /**
  * PostgreSQL plans queries from table statistics, and autovacuum refreshes them only minutes
@@ -29,10 +35,14 @@ export async function refreshStatistics(
     await analyze.execute(db);
     return;
   }
-  await db.transaction().execute(async (trx) => {
+  const quick = async (trx: Kysely<Database>) => {
     await sql`set local default_statistics_target = ${sql.lit(QUICK_TARGET)}`.execute(trx);
     await analyze.execute(trx);
-  });
+    // Inside a caller's transaction, the rest of it keeps the server's precision.
+    await sql`set local default_statistics_target to default`.execute(trx);
+  };
+  if (db.isTransaction) await quick(db);
+  else await db.transaction().execute(quick);
 }
 
 /** PostgreSQL samples 300 rows per unit of statistics target. */

@@ -1,3 +1,4 @@
+import diagnostics from 'node:diagnostics_channel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { ResyncRequiredError } from './errors.ts';
@@ -92,6 +93,29 @@ describe('reading users from the emulator over HTTPS', () => {
       await new Promise((r) => setTimeout(r, 100));
       expect(listRequests() - before).toBe(2);
       break;
+    }
+  });
+
+  it('the read-ahead request has left when the consumer gets a page (synchronous work cannot hold it)', async () => {
+    // A SQLite write is synchronous: if the request for page 2 had not been written to the
+    // socket by the time page 1 is handed over, it would wait for that work to end.
+    const sent: string[] = [];
+    const onSend = (message: unknown) => {
+      const path = (message as { request?: { path?: string } }).request?.path ?? '';
+      if (path.startsWith('/v1.0/users')) sent.push(path);
+    };
+    diagnostics.subscribe('undici:client:sendHeaders', onSend);
+    try {
+      const client = emulatorClient(emu);
+      let pages = 0;
+      for await (const page of client.listUsers({ prefetch: true })) {
+        pages++;
+        // Checked before anything else runs: page `pages + 1`'s request is out already.
+        if (page.nextLink !== null) expect(sent).toHaveLength(pages + 1);
+      }
+      expect(pages).toBe(3);
+    } finally {
+      diagnostics.unsubscribe('undici:client:sendHeaders', onSend);
     }
   });
 
