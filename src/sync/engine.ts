@@ -212,7 +212,10 @@ async function executeClaimed(
     // users list's search estimates from them; the mirror is only ever read by key, and its
     // 30,000-row sample (a third of a second at 100,000 users) slowed the runs that follow.
     if (!dryRun && (read >= BIG || (counts && counts.created + counts.linked >= BIG))) {
-      await refreshStatistics(db, BIG_TABLES, 'quick');
+      // The run has ended: a failure here costs fresh statistics, never the run's status.
+      await refreshStatistics(db, BIG_TABLES, 'quick').catch((err: unknown) =>
+        runLog.warn({ err }, 'could not refresh the planner statistics after a large run'),
+      );
       refreshStatisticsLater(db, ['users', 'memberships', 'membership_user_types'], runLog);
     }
     return ended;
