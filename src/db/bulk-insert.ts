@@ -24,10 +24,10 @@ export async function insertAll<
   if (!rows.length) return;
   // Kysely cannot check an insert into a table chosen by a type parameter; the signature
   // above ties the rows to the table instead.
-  const insert = db.insertInto(table as 'users');
   if (dialectOf(db) === 'postgres') {
     const columns = Object.keys(types) as 'id'[];
-    await insert
+    await db
+      .insertInto(table as 'users')
       .columns(columns)
       .expression(unnestRows<Record<string, unknown>>(rows, types as Record<string, PgColumnType>))
       .execute();

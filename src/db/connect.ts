@@ -38,10 +38,10 @@ export function openDatabase(database: Config['database']): DatabaseHandle {
     // 64 MiB page cache (the default is 2 MiB): a sync page touches several indexes of large
     // tables, and re-reading their pages from disk dominated full runs.
     sqlite.pragma('cache_size = -65536');
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    });
     if (database.path === ':memory:') {
-      const db = new Kysely<Database>({
-        dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
-      });
       return { db, dialect: 'sqlite', close: () => db.destroy() };
     }
     // Checkpoints run on a worker thread (db/sqlite-checkpointer.ts). The automatic one stays
@@ -50,9 +50,6 @@ export function openDatabase(database: Config['database']): DatabaseHandle {
     const checkpointer = startCheckpointer(database.path);
     sqlite.pragma('wal_autocheckpoint = 100000');
     sqlite.pragma('journal_size_limit = 67108864');
-    const db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
-    });
     return {
       db,
       dialect: 'sqlite',

@@ -2,6 +2,9 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { Logger } from '../log.ts';
 import type { Database } from './schema.ts';
 
+/** A write of this many rows (a round, a reconcile, a membership round) refreshes the statistics. */
+export const LARGE_WRITE_ROWS = 1000;
+
 /** Tables whose size a synchronisation changes by the thousand. */
 type BigTable =
   | 'entra_users'

@@ -7,7 +7,7 @@ import {
 } from '../integrations/repository.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, IntegrationsTable, RunWaitingReason } from '../db/schema.ts';
-import { refreshStatistics, refreshStatisticsLater } from '../db/statistics.ts';
+import { LARGE_WRITE_ROWS, refreshStatistics, refreshStatisticsLater } from '../db/statistics.ts';
 import type { Logger } from '../log.ts';
 import {
   clearRunMarks,
@@ -39,8 +39,6 @@ import type { SourcePage, UserSource } from './user-source.ts';
 
 export type IntegrationRow = Selectable<IntegrationsTable>;
 
-/** A round or reconcile this large refreshes the planner's statistics (db/statistics.ts). */
-const BIG = 1000;
 /** The tables a large run fills, whose statistics it refreshes when it ends. */
 const BIG_TABLES = ['entra_users', 'users', 'memberships', 'membership_user_types'] as const;
 
@@ -173,7 +171,7 @@ async function executeClaimed(
     // before the reconcile reads it. Only the mirror: the directory's tables change in the
     // reconcile, and were refreshed after the last large one.
     const read = (await getRunRow(db, runId))?.users_read ?? 0;
-    if (read >= BIG) await refreshStatistics(db, ['entra_users'], 'quick');
+    if (read >= LARGE_WRITE_ROWS) await refreshStatistics(db, ['entra_users'], 'quick');
     // Settings may have changed while Graph was read: reconcile with what holds now.
     const current = (await loadIntegration(db, integrationId)) ?? integration;
     const config = await loadConfig(db, current);
@@ -211,7 +209,10 @@ async function executeClaimed(
     // instead of 50). Then precise ones, after the run, for the directory's tables only: the
     // users list's search estimates from them; the mirror is only ever read by key, and its
     // 30,000-row sample (a third of a second at 100,000 users) slowed the runs that follow.
-    if (!dryRun && (read >= BIG || (counts && counts.created + counts.linked >= BIG))) {
+    if (
+      !dryRun &&
+      (read >= LARGE_WRITE_ROWS || (counts && counts.created + counts.linked >= LARGE_WRITE_ROWS))
+    ) {
       // The run has ended: a failure here costs fresh statistics, never the run's status.
       await refreshStatistics(db, BIG_TABLES, 'quick').catch((err: unknown) =>
         runLog.warn({ err }, 'could not refresh the planner statistics after a large run'),
@@ -298,7 +299,7 @@ async function readRound(
     // statistics still called empty, so each page cost more than the last (a 100,000-user
     // full run: 60 s more). Refreshed each time the round has doubled what it read.
     read += entries.length;
-    if (full && read >= BIG && read >= 2 * analyzedAt) {
+    if (full && read >= LARGE_WRITE_ROWS && read >= 2 * analyzedAt) {
       await refreshStatistics(db, early ? ['entra_users', 'users'] : ['entra_users'], 'quick');
       analyzedAt = read;
     }

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/schema.ts';
-import { refreshStatistics } from '../../db/statistics.ts';
+import { LARGE_WRITE_ROWS, refreshStatistics } from '../../db/statistics.ts';
 import { saveGroupScopeState } from '../../integrations/repository.ts';
 import { ResyncRequiredError } from '../../graph/errors.ts';
 import { GROUP_DELTA_FILTER_MAX } from '../../graph/groups.ts';
@@ -24,8 +24,6 @@ export type GroupRounds = (start: GroupDeltaStart) => AsyncIterable<GroupDeltaPa
 
 /** How many times one run may widen the tracked groups (nested groups found) and start again. */
 const MAX_WIDENINGS = 5;
-/** A round carrying this many member changes refreshes the planner's statistics first. */
-const LARGE_ROUND = 1000;
 
 /**
  * The membership side of a run with group scope (issue 14). Group delta over the chosen
@@ -87,7 +85,7 @@ export async function refreshGroupScope(
       // Replacing the scope joins members and scope users both ways. PostgreSQL planned it as
       // nested loops over tables it had no statistics for: after a first round of 90,000
       // members, the next run's 100 membership changes took 12 minutes instead of 0.3 s.
-      const large = round.changes >= LARGE_ROUND;
+      const large = round.changes >= LARGE_WRITE_ROWS;
       if (large) await refreshStatistics(db, ['entra_group_members', 'entra_scope_users'], 'quick');
       await replaceScopeUsers(db, id, closure, (trx, ids) => markForReconcileIn(trx, id, ids));
       if (large) await refreshStatistics(db, ['entra_scope_users'], 'quick');
